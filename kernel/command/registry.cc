@@ -1,0 +1,18 @@
+// Every kernel command table, registered at startup.
+#include "kernel/command/command.h"
+#include "kernel/config/config.h"
+#include "kernel/module/module.h"
+
+namespace lunar {
+
+void register_server_commands();
+void register_keys_commands();
+
+void register_kernel_commands() {
+  register_server_commands();
+  register_keys_commands();
+  register_module_commands();
+  config::register_config_commands();
+}
+
+}  // namespace lunar

@@ -1,0 +1,247 @@
+// Connection I/O. Reads land in the query buffer; every complete request in it runs at once
+// (argument views point into the buffer: no copy), and the replies of the whole batch leave in
+// one write. A write that the socket does not take at once continues asynchronously while new
+// replies accumulate in `out`.
+#include "kernel/net/client.h"
+
+#include <cstring>
+
+#include "kernel/command/command.h"
+#include "kernel/server.h"
+#include "kernel/util/memory.h"
+
+namespace lunar {
+
+namespace {
+constexpr size_t kReadChunk = 16 * 1024;
+
+std::string peer_name(uv_tcp_t* t, bool local) {
+  sockaddr_storage ss{};
+  int len = sizeof ss;
+  int rc = local ? uv_tcp_getsockname(t, reinterpret_cast<sockaddr*>(&ss), &len)
+                 : uv_tcp_getpeername(t, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc != 0) return "?:0";
+  char ip[64] = "?";
+  int port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    uv_ip4_name(a, ip, sizeof ip);
+    port = ntohs(a->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    uv_ip6_name(a, ip, sizeof ip);
+    port = ntohs(a->sin6_port);
+  }
+  return std::string(ip) + ":" + std::to_string(port);
+}
+}  // namespace
+
+bool client_name_valid(std::string_view name) {
+  for (char ch : name)
+    if (ch < '!' || ch > '~') return false;
+  return true;
+}
+
+bool should_pause(int argc, const lunar_str* argv) {
+  if (now_ms() >= g_server.clients_paused_until_ms) {
+    g_server.clients_paused_until_ms = 0;
+    return false;
+  }
+  if (!g_server.pause_writes_only) return true;
+  Command* cmd = g_commands.lookup(argc, argv);
+  return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate));
+}
+
+void Client::accept_from(uv_stream_t* server_handle, bool unix_socket) {
+  auto* c = new Client();
+  uv_stream_t* stream;
+  if (unix_socket) {
+    uv_pipe_init(g_server.loop, &c->handle_.pipe, 0);
+    stream = reinterpret_cast<uv_stream_t*>(&c->handle_.pipe);
+    c->flags |= kClientUnixSocket;
+  } else {
+    uv_tcp_init(g_server.loop, &c->handle_.tcp);
+    stream = reinterpret_cast<uv_stream_t*>(&c->handle_.tcp);
+  }
+  stream->data = c;
+  if (uv_accept(server_handle, stream) != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(stream), on_close);
+    return;
+  }
+  g_server.stats.total_connections_received++;
+  c->id = g_server.next_client_id++;
+  c->created_ms = c->last_interaction_ms = now_ms();
+  c->self = g_server.clients.insert(g_server.clients.end(), c);
+  c->parser_ = net::RespParser(&g_server.limits);
+  if (unix_socket) {
+    c->addr = g_server.settings.unixsocket + ":0";
+    c->laddr = c->addr;
+  } else {
+    uv_tcp_nodelay(&c->handle_.tcp, 1);
+    if (g_server.settings.tcp_keepalive > 0)
+      uv_tcp_keepalive(&c->handle_.tcp, 1, static_cast<unsigned>(g_server.settings.tcp_keepalive));
+    c->addr = peer_name(&c->handle_.tcp, false);
+    c->laddr = peer_name(&c->handle_.tcp, true);
+  }
+  if (g_server.settings.requirepass.empty()) c->flags |= kClientAuthenticated;
+  if (static_cast<long long>(g_server.clients.size()) > g_server.settings.maxclients) {
+    g_server.stats.rejected_connections++;
+    c->out = "-ERR max number of clients reached\r\n";
+    c->close_after_reply();
+    c->flush();
+    return;
+  }
+  c->start();
+}
+
+void Client::start() {
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&handle_), on_alloc, on_read);
+}
+
+void Client::on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* c = static_cast<Client*>(h->data);
+  size_t want = kReadChunk;
+  size_t hint = c->parser_.bytes_needed_hint();
+  size_t have = c->qbuf_.size() - c->qbuf_pos_;
+  if (hint > have && hint - have > want) want = hint - have;  // a big bulk: read it in one go
+  buf->base = c->qbuf_.prepare(want);
+  buf->len = want;
+}
+
+void Client::on_read(uv_stream_t* s, ssize_t n, const uv_buf_t*) {
+  auto* c = static_cast<Client*>(s->data);
+  if (n < 0) {
+    c->close();
+    return;
+  }
+  if (n == 0) return;
+  c->qbuf_.commit(static_cast<size_t>(n));
+  g_server.stats.total_net_input_bytes += n;
+  c->last_interaction_ms = now_ms();
+  c->process_input();
+}
+
+void Client::process_input() {
+  while (!closing_ && !(flags & (kClientCloseAfterReply | kClientCloseAsap | kClientPaused)) &&
+         qbuf_pos_ < qbuf_.size()) {
+    size_t consumed = 0;
+    net::ParseStatus st =
+        parser_.parse(qbuf_.data() + qbuf_pos_, qbuf_.size() - qbuf_pos_, &consumed);
+    if (st == net::ParseStatus::kNeedMore) break;
+    if (st == net::ParseStatus::kError) {
+      protocol_error(parser_.error());
+      break;
+    }
+    if (st == net::ParseStatus::kEmpty) {
+      qbuf_pos_ += consumed;
+      continue;
+    }
+    const auto& argv = parser_.argv();
+    if (g_server.clients_paused_until_ms > 0 && should_pause(static_cast<int>(argv.size()),
+                                                            argv.data())) {
+      flags |= kClientPaused;
+      uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_));
+      break;
+    }
+    if (flags & kClientReplySkipNext) {
+      flags = (flags & ~kClientReplySkipNext) | kClientReplySkip;
+    }
+    size_t out_before = out.size();
+    flags |= kClientInCommand;
+    call_command(this, static_cast<int>(argv.size()), argv.data());
+    flags &= ~kClientInCommand;
+    if (flags & (kClientReplyOff | kClientReplySkip)) out.resize(out_before);
+    flags &= ~kClientReplySkip;
+    qbuf_pos_ += consumed;
+    parser_.reset();
+  }
+  // Keep only the unparsed tail.
+  qbuf_.consume(qbuf_pos_);
+  qbuf_pos_ = 0;
+  qbuf_.shrink_if_empty(4 * kReadChunk);
+  if (static_cast<long long>(qbuf_.size()) > g_server.settings.client_query_buffer_limit) {
+    log_line(kLogWarning, "Closing client that reached max query buffer length: id=%lld addr=%s",
+             id, addr.c_str());
+    close();
+    return;
+  }
+  flush();
+}
+
+void Client::protocol_error(std::string_view msg) {
+  writer.error(msg);
+  close_after_reply();
+}
+
+void Client::flush() {
+  if (closing_) return;
+  if (flags & kClientCloseAsap) {
+    close();
+    return;
+  }
+  if (writing_ || out.empty()) {
+    if (!writing_ && (flags & kClientCloseAfterReply)) close();
+    return;
+  }
+  auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
+  uv_buf_t b = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
+  int n = uv_try_write(stream, &b, 1);
+  if (n == static_cast<int>(out.size())) {
+    g_server.stats.total_net_output_bytes += n;
+    out.clear();
+    if (out.capacity() > 64 * 1024) out.shrink_to_fit();
+    if (flags & kClientCloseAfterReply) close();
+    return;
+  }
+  if (n < 0 && n != UV_EAGAIN) {
+    close();
+    return;
+  }
+  size_t done = n > 0 ? static_cast<size_t>(n) : 0;
+  g_server.stats.total_net_output_bytes += static_cast<long long>(done);
+  inflight_.assign(out, done, std::string::npos);
+  out.clear();
+  writing_ = true;
+  write_req_.data = this;
+  uv_buf_t rest = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
+  uv_write(&write_req_, stream, &rest, 1, on_write);
+}
+
+void Client::on_write(uv_write_t* req, int status) {
+  auto* c = static_cast<Client*>(req->data);
+  c->writing_ = false;
+  if (c->closing_) return;
+  if (status < 0) {
+    c->close();
+    return;
+  }
+  g_server.stats.total_net_output_bytes += static_cast<long long>(c->inflight_.size());
+  c->inflight_.clear();
+  c->flush();
+}
+
+void Client::close() {
+  if (closing_) return;
+  closing_ = true;
+  g_server.clients.erase(self);
+  if (g_server.current_client == this) g_server.current_client = nullptr;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_));
+  uv_close(reinterpret_cast<uv_handle_t*>(&handle_), on_close);
+}
+
+void Client::on_close(uv_handle_t* h) { delete static_cast<Client*>(h->data); }
+
+int Client::fd() const {
+  uv_os_fd_t fd = -1;
+  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&handle_), &fd) != 0) return -1;
+  return fd;
+}
+
+void Client::resume() {
+  if (!(flags & kClientPaused) || closing_) return;
+  flags &= ~kClientPaused;
+  start();
+  process_input();
+}
+
+}  // namespace lunar

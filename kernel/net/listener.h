@@ -1,0 +1,9 @@
+// Listening sockets: TCP on every `bind` address at `port`, and the optional unix socket.
+#pragma once
+#include <string>
+
+namespace lunar {
+// Opens the listeners; false with *err when none could be opened or a required one failed.
+bool listen_all(std::string* err);
+void close_listeners();
+}  // namespace lunar

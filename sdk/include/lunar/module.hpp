@@ -1,0 +1,216 @@
+// lunar/module.hpp — header-only C++20 sugar over the C ABI in lunar.h.
+//
+// Everything here is an inline wrapper around the API table; nothing crosses the ABI that
+// lunar.h does not already define, so a module using this header is exactly as compatible as
+// one using lunar.h alone. The rules of lunar.h apply unchanged (lifetimes, main thread only).
+// Nothing here throws or allocates.
+//
+//   std::string_view  view(arg), str(sv)            byte strings both ways
+//   arg_is(arg, "nx")                               option names, compared as Redis does
+//   parse_ll / ll_arg / double_arg / ...            numbers with Redis's rules and error replies
+//   lookup / lookup_or_reply / key_exists           key lookups (the WRONGTYPE guard)
+//   reply_bulk / reply_simple / reply_error / ...   replies from std::string_view
+//   command(...) / register_commands(...)           one row per command in a registration table
+#ifndef LUNAR_MODULE_HPP
+#define LUNAR_MODULE_HPP
+
+#include <lunar/lunar.h>
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+namespace lunar {
+
+// Redis's arity error, for commands whose argument count is checked beyond `arity` (MSET's
+// pairs): format with the command's name.
+inline constexpr const char kErrArityFmt[] = "ERR wrong number of arguments for '%s' command";
+
+// ---------------------------------------------------------------------------------------------
+// Byte strings
+// ---------------------------------------------------------------------------------------------
+
+// A view of an argument or any lunar_str; valid as long as the lunar_str's bytes are.
+constexpr std::string_view view(lunar_str s) noexcept {
+  return s.len ? std::string_view(s.ptr, s.len) : std::string_view();
+}
+
+// A lunar_str over a view's bytes (no copy).
+constexpr lunar_str str(std::string_view s) noexcept { return lunar_str{s.data(), s.size()}; }
+
+// True when `arg` names the option `name` as Redis's strcasecmp-based option parsing sees it:
+// ASCII case-insensitive, and the argument is read up to its first NUL byte (so "nx\0junk"
+// is "nx", as in Redis). `name` is the lower- or upper-case option name.
+constexpr bool arg_is(lunar_str arg, std::string_view name) noexcept {
+  size_t n = 0;
+  while (n < arg.len && arg.ptr[n] != '\0') n++;
+  if (n != name.size()) return false;
+  for (size_t i = 0; i < n; i++) {
+    char a = arg.ptr[i], b = name[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------------
+inline void reply_bulk(lunar_ctx* c, std::string_view s) {
+  lunar_reply_bulk(c, s.data(), s.size());
+}
+inline void reply_simple(lunar_ctx* c, std::string_view s) {
+  lunar_reply_simple(c, s.data(), s.size());
+}
+// `s` starts with its error code ("ERR ...", "WRONGTYPE ..."); see lunar_reply_error.
+inline void reply_error(lunar_ctx* c, std::string_view s) {
+  lunar_reply_error(c, s.data(), s.size());
+}
+// "-ERR wrong number of arguments for '<name>' command".
+inline void reply_arity_error(lunar_ctx* c, const char* name) {
+  lunar_reply_errorf(c, kErrArityFmt, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers. The *_arg forms reply the error themselves and return false, so a handler reads
+//   long long n; if (!lunar::ll_arg(ctx, argv[2], &n)) return LUNAR_OK;
+// ---------------------------------------------------------------------------------------------
+
+// Redis's string2ll: optional '-', digits, no spaces/'+'/leading zeros. *out is set on success.
+inline bool parse_ll(lunar_str s, long long* out) { return lunar_parse_ll(s, out) == LUNAR_OK; }
+inline bool parse_double(lunar_str s, double* out) {
+  return lunar_parse_double(s, out) == LUNAR_OK;
+}
+inline bool parse_long_double(lunar_str s, long double* out) {
+  return lunar_parse_long_double(s, out) == LUNAR_OK;
+}
+
+// An integer argument (getLongLongFromObjectOrReply); on failure replies `err`.
+inline bool ll_arg(lunar_ctx* c, lunar_str s, long long* out,
+                   const char* err = LUNAR_ERR_NOT_INTEGER) {
+  if (parse_ll(s, out)) return true;
+  reply_error(c, err);
+  return false;
+}
+
+// An integer argument within [min, max] (getRangeLongFromObjectOrReply); a value that does not
+// parse or is out of range replies `err`.
+inline bool ll_arg_range(lunar_ctx* c, lunar_str s, long long min, long long max, long long* out,
+                         const char* err = LUNAR_ERR_NOT_INTEGER) {
+  long long v;
+  if (!parse_ll(s, &v) || v < min || v > max) {
+    reply_error(c, err);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+// A float argument (getDoubleFromObjectOrReply); on failure replies `err`.
+inline bool double_arg(lunar_ctx* c, lunar_str s, double* out,
+                       const char* err = LUNAR_ERR_NOT_FLOAT) {
+  if (parse_double(s, out)) return true;
+  reply_error(c, err);
+  return false;
+}
+
+// A long double argument (getLongDoubleFromObjectOrReply); on failure replies `err`.
+inline bool long_double_arg(lunar_ctx* c, lunar_str s, long double* out,
+                            const char* err = LUNAR_ERR_NOT_FLOAT) {
+  if (parse_long_double(s, out)) return true;
+  reply_error(c, err);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+enum class Found { kYes, kNo, kWrongType };
+
+// Looks `key` up expecting a value of type `t` (flags LUNAR_READ or LUNAR_WRITE). *out is set
+// only when kYes; the pointer follows lunar.h's lifetime rule 2.
+template <class T>
+Found lookup(lunar_ctx* c, lunar_str key, int flags, const lunar_type* t, T** out) {
+  void* v = nullptr;
+  int rc = lunar_key_lookup_typed(c, key, flags, t, &v);
+  if (rc == LUNAR_OK) {
+    *out = static_cast<T*>(v);
+    return Found::kYes;
+  }
+  return rc == LUNAR_EWRONGTYPE ? Found::kWrongType : Found::kNo;
+}
+
+// True when `key` exists (of any type) in the context's database; flags as for lookup().
+inline bool key_exists(lunar_ctx* c, lunar_str key, int flags) {
+  lunar_type* t;
+  void* v;
+  return lunar_key_lookup(c, key, flags, &t, &v) == LUNAR_OK;
+}
+
+// lookup(), but a key of another type is answered with -WRONGTYPE here (Redis's checkType), so
+// a handler starts with:
+//   switch (lunar::lookup_or_reply(ctx, argv[1], LUNAR_READ, type, &v)) { ... }
+// or simply returns when the result is kWrongType.
+template <class T>
+Found lookup_or_reply(lunar_ctx* c, lunar_str key, int flags, const lunar_type* t, T** out) {
+  Found f = lookup(c, key, flags, t, out);
+  if (f == Found::kWrongType) lunar_reply_wrongtype(c);
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+// ---------------------------------------------------------------------------------------------
+
+// Key positions of a command: 1-based first and last argument, and the step (last -1 = the
+// last argument, -2 the one before...). kNoKeys for commands without keys.
+struct Keys {
+  int first, last, step;
+};
+inline constexpr Keys kNoKeys{0, 0, 0};
+
+// COMMAND DOCS fields.
+struct Docs {
+  const char* summary;
+  const char* since;
+  const char* group;
+  const char* complexity;
+};
+
+// One row of a registration table; see lunar_command_def for the meaning of each field. All
+// strings must be static.
+constexpr lunar_command_def command(const char* name, lunar_command_fn handler, int arity,
+                                    const char* flags, Keys keys, const char* acl_categories,
+                                    Docs docs) noexcept {
+  return lunar_command_def{sizeof(lunar_command_def),
+                           name,
+                           handler,
+                           arity,
+                           flags,
+                           keys.first,
+                           keys.last,
+                           keys.step,
+                           acl_categories,
+                           docs.summary,
+                           docs.since,
+                           docs.group,
+                           docs.complexity};
+}
+
+// Registers every row in order. Stops at the first failure, logs which command failed and why,
+// and returns that error code; LUNAR_OK when all were registered.
+inline int register_commands(lunar_module* m, std::span<const lunar_command_def> defs) {
+  for (const lunar_command_def& d : defs) {
+    int rc = lunar_register_command(m, &d);
+    if (rc != LUNAR_OK) {
+      lunar_log(m, 3, "cannot register command '%s': %s", d.name, lunar_strerror(rc));
+      return rc;
+    }
+  }
+  return LUNAR_OK;
+}
+
+}  // namespace lunar
+
+#endif  // LUNAR_MODULE_HPP

@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+"""Lunar vs Redis benchmark (run by `make bench`).
+
+Throughput: starts lunar-server and redis-server with the same settings and no persistence,
+runs redis-benchmark against each in turn for every workload in WORKLOADS, without and with
+pipelining, and prints requests per second for each and the ratio Lunar/Redis.
+
+Memory (--memory): loads N small string keys into each server through a pipelined SET stream and
+prints RSS (/proc/<pid>/status VmRSS) and INFO used_memory before and after.
+
+    /usr/bin/python3 tests/bench/bench.py --build build
+    /usr/bin/python3 tests/bench/bench.py --build build -n 50000 --workloads set,get
+    /usr/bin/python3 tests/bench/bench.py --build build --memory --keys 1000000
+
+Adding a workload is one row in WORKLOADS: either a redis-benchmark -t test name, or a command
+line (redis-benchmark replaces __rand_int__ with a random number when -r is given), optionally
+with setup commands run once before it.
+"""
+
+import argparse
+import csv
+import io
+import os
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import harness  # noqa: E402
+
+
+@dataclass
+class Workload:
+    name: str                 # what the table shows and --workloads selects
+    test: str = None          # a redis-benchmark -t name (set, get, incr, mset, lpush, ...)
+    command: list = None      # or a command line, e.g. ["HSET", "h", "f:__rand_int__", "v"]
+    setup: list = field(default_factory=list)  # commands run once before (list of arg lists)
+    default: bool = True      # part of the default selection
+
+
+# The workloads, in table order. Later families add rows here (lpush, rpush, lrange_100, hset,
+# sadd, zadd, ...); a row whose command the server lacks shows as an error, not a crash.
+WORKLOADS = [
+    Workload("set", test="set"),
+    Workload("get", test="get"),
+    Workload("incr", test="incr"),
+    Workload("mset", test="mset"),
+    Workload("lpush", test="lpush", default=False),
+    Workload("rpush", test="rpush", default=False),
+    Workload("lpop", test="lpop", default=False),
+    Workload("rpop", test="rpop", default=False),
+    Workload("lrange_100", test="lrange_100", default=False),
+    Workload("sadd", test="sadd", default=False),
+    Workload("hset", test="hset", default=False),
+    Workload("spop", test="spop", default=False),
+    Workload("zadd", test="zadd", default=False),
+    Workload("ping", test="ping_mbulk", default=False),
+    Workload("exists", command=["EXISTS", "key:__rand_int__"], default=False),
+    Workload("expire", command=["EXPIRE", "key:__rand_int__", "1000"],
+             setup=[["SET", "key:1", "x"]], default=False),
+]
+
+
+# ------------------------------------------------------------------------------------------------
+# Throughput
+# ------------------------------------------------------------------------------------------------
+
+
+def run_benchmark(port, wl, args, pipeline):
+    """Runs redis-benchmark for one workload; returns (rps, p50 ms) or an error string."""
+    argv = [args.redis_benchmark, "-p", str(port), "-c", str(args.clients), "-n", str(args.n),
+            "--csv"]
+    if args.random:
+        argv += ["-r", str(args.random)]
+    if pipeline > 1:
+        argv += ["-P", str(pipeline)]
+    if args.threads:
+        argv += ["--threads", str(args.threads)]
+    if wl.test:
+        argv += ["-t", wl.test]
+    else:
+        argv += [str(a) for a in wl.command]
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if p.returncode != 0:
+        return (p.stderr.decode().strip() or p.stdout.decode().strip())[:60] or "failed"
+    rows = [r for r in csv.DictReader(io.StringIO(p.stdout.decode())) if r.get("rps")]
+    if not rows:
+        return (p.stderr.decode().strip() or "no output")[:60]
+    r = rows[0]
+    return float(r["rps"]), float(r.get("p50_latency_ms") or 0)
+
+
+def throughput(server, workloads, args):
+    """{(workload name, pipeline): result} for one server."""
+    out = {}
+    with server.client() as c:
+        for wl in workloads:
+            for pipeline in args.pipelines:
+                c.call("FLUSHALL")
+                for cmd in wl.setup:
+                    c.call(*cmd)
+                res = run_benchmark(server.port, wl, args, pipeline)
+                out[(wl.name, pipeline)] = res
+                shown = f"{res[0]:>12,.0f} rps" if isinstance(res, tuple) else res
+                print(f"  {server.label:5} {wl.name:12} P={pipeline:<3} {shown}", file=sys.stderr,
+                      flush=True)
+    return out
+
+
+def print_throughput(workloads, args, results):
+    labels = list(results)
+    head = f"{'workload':14}{'pipeline':>9}"
+    for l in labels:
+        head += f"{l + ' rps':>16}{'p50 ms':>9}"
+    if len(labels) == 2:
+        head += f"{labels[0] + '/' + labels[1]:>14}"
+    print(head)
+    print("-" * len(head))
+    for wl in workloads:
+        for pipeline in args.pipelines:
+            line = f"{wl.name:14}{pipeline:>9}"
+            vals = []
+            for l in labels:
+                res = results[l].get((wl.name, pipeline))
+                if isinstance(res, tuple):
+                    line += f"{res[0]:>16,.0f}{res[1]:>9.3f}"
+                    vals.append(res[0])
+                else:
+                    line += f"{str(res)[:24]:>25}"
+                    vals.append(None)
+            if len(vals) == 2:
+                line += f"{vals[0] / vals[1]:>14.2f}" if None not in vals and vals[1] else \
+                        f"{'-':>14}"
+            print(line)
+
+
+# ------------------------------------------------------------------------------------------------
+# Memory
+# ------------------------------------------------------------------------------------------------
+
+
+def used_memory(client):
+    info = harness.parse(client.call("INFO", "memory"))
+    text = info.decode() if isinstance(info, bytes) else str(info)
+    for line in text.splitlines():
+        if line.startswith("used_memory:"):
+            return int(line.split(":", 1)[1])
+    return None
+
+
+def load_keys(client, n, value_size, batch=10000):
+    """SETs key:<i> -> a value of value_size bytes for i < n, pipelined in batches; returns the
+    number of non-OK replies."""
+    value = b"v" * value_size
+    vhead = b"$%d\r\n%s\r\n" % (len(value), value)
+    errors = 0
+    for start in range(0, n, batch):
+        stop = min(n, start + batch)
+        parts = []
+        for i in range(start, stop):
+            k = b"key:%d" % i
+            parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s" % (len(k), k, vhead))
+        client.send_raw(b"".join(parts))
+        for _ in range(stop - start):
+            if client.read_reply() != b"+OK\r\n":
+                errors += 1
+    return errors
+
+
+def memory(server, args):
+    with server.client() as c:
+        c.call("FLUSHALL")
+        time.sleep(0.2)
+        before = (server.rss_kb(), used_memory(c))
+        t0 = time.monotonic()
+        errors = load_keys(c, args.keys, args.value_size)
+        secs = time.monotonic() - t0
+        time.sleep(0.2)
+        dbsize = harness.parse(c.call("DBSIZE"))
+        after = (server.rss_kb(), used_memory(c))
+    print(f"  {server.label}: loaded {dbsize} keys in {secs:.1f}s ({errors} errors)",
+          file=sys.stderr, flush=True)
+    return {"before": before, "after": after, "dbsize": dbsize, "secs": secs, "errors": errors}
+
+
+def print_memory(results, args):
+    def mb(kb):
+        return f"{kb / 1024:,.1f}" if kb is not None else "?"
+
+    def mbb(b):
+        return f"{b / 1048576:,.1f}" if b is not None else "?"
+
+    print(f"{args.keys:,} keys, {args.value_size}-byte values")
+    head = (f"{'server':8}{'keys':>10}{'RSS before':>12}{'RSS after':>12}{'used before':>13}"
+            f"{'used after':>12}{'B/key (used)':>14}{'B/key (RSS)':>13}{'load s':>8}")
+    print(head + "   (MiB)")
+    print("-" * len(head))
+    for label, r in results.items():
+        (rb, ub), (ra, ua) = r["before"], r["after"]
+        n = max(1, r["dbsize"] or 1)
+        per_used = f"{(ua - ub) / n:,.1f}" if ua is not None and ub is not None else "?"
+        per_rss = f"{(ra - rb) * 1024 / n:,.1f}"
+        print(f"{label:8}{r['dbsize']:>10,}{mb(rb):>12}{mb(ra):>12}{mbb(ub):>13}{mbb(ua):>12}"
+              f"{per_used:>14}{per_rss:>13}{r['secs']:>8.1f}")
+    if len(results) == 2:
+        a, b = list(results.values())
+        ra = (a["after"][0] - a["before"][0]) / max(1, b["after"][0] - b["before"][0])
+        print(f"RSS growth ratio {'/'.join(results)}: {ra:.2f}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Main
+# ------------------------------------------------------------------------------------------------
+
+
+def start(label, args):
+    common = list(args.server_args)
+    if label == "lunar":
+        os.environ["LUNAR_SERVER_BIN"] = args.lunar_bin
+        return harness.start_lunar(*common)
+    if args.redis_bin:
+        os.environ["REDIS_SERVER_BIN"] = args.redis_bin
+    return harness.start_redis(*common)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.environ.get("LUNAR_BUILD", "build"),
+                    help="build directory holding bin/lunar-server (default: build)")
+    ap.add_argument("--lunar-bin", help="server under test (default: <build>/bin/lunar-server)")
+    ap.add_argument("--redis-bin", help="reference server (default: redis-server)")
+    ap.add_argument("--only", choices=["lunar", "redis"], help="benchmark one server only")
+    ap.add_argument("-n", type=int, default=200000, help="requests per run (default 200000)")
+    ap.add_argument("-c", "--clients", type=int, default=50, help="connections (default 50)")
+    ap.add_argument("-r", "--random", type=int, default=100000,
+                    help="keyspace size for __rand_int__ (-r; 0 = one key; default 100000)")
+    ap.add_argument("-P", "--pipelines", default="1,16",
+                    help="comma-separated pipeline depths (default 1,16)")
+    ap.add_argument("--threads", type=int, default=0, help="redis-benchmark --threads")
+    ap.add_argument("--workloads", default=None,
+                    help="comma-separated workload names, or 'all' (default: "
+                    + ",".join(w.name for w in WORKLOADS if w.default) + ")")
+    ap.add_argument("--list", action="store_true", help="list the workloads and exit")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per redis-benchmark run")
+    ap.add_argument("--memory", action="store_true", help="memory mode instead of throughput")
+    ap.add_argument("--keys", type=int, default=1000000, help="keys for --memory (1000000)")
+    ap.add_argument("--value-size", type=int, default=10, help="value bytes for --memory (10)")
+    ap.add_argument("--server-args", nargs=argparse.REMAINDER, default=[],
+                    help="extra args for both servers (must come last)")
+    args = ap.parse_args()
+
+    if args.list:
+        for w in WORKLOADS:
+            what = f"-t {w.test}" if w.test else " ".join(w.command)
+            print(f"{w.name:14}{'default' if w.default else '':9}{what}")
+        return 0
+
+    args.build = os.path.abspath(args.build)
+    os.environ["LUNAR_BUILD"] = args.build
+    args.lunar_bin = args.lunar_bin or os.environ.get("LUNAR_SERVER_BIN") or \
+        os.path.join(args.build, "bin", "lunar-server")
+    args.pipelines = [int(p) for p in args.pipelines.split(",") if p]
+    args.redis_benchmark = harness.tool_bin("redis-benchmark")
+    labels = [args.only] if args.only else ["lunar", "redis"]
+    if "lunar" in labels and not os.path.exists(args.lunar_bin):
+        print(f"bench: {args.lunar_bin} not found (build first, or --lunar-bin)", file=sys.stderr)
+        return 2
+    if not args.memory and not args.redis_benchmark:
+        print("bench: redis-benchmark not found (apt-get install redis-tools)", file=sys.stderr)
+        return 2
+
+    if args.workloads in (None, ""):
+        workloads = [w for w in WORKLOADS if w.default]
+    elif args.workloads == "all":
+        workloads = list(WORKLOADS)
+    else:
+        names = args.workloads.split(",")
+        by_name = {w.name: w for w in WORKLOADS}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            print(f"bench: unknown workloads {unknown}; --list shows them", file=sys.stderr)
+            return 2
+        workloads = [by_name[n] for n in names]
+
+    results = {}
+    for label in labels:
+        server = start(label, args)
+        try:
+            print(f"{label}: {shlex.join(server.argv)} (pid {server.pid})", file=sys.stderr)
+            if args.memory:
+                results[label] = memory(server, args)
+            else:
+                results[label] = throughput(server, workloads, args)
+        finally:
+            server.stop()
+            if not server.alive() and server.proc.returncode not in (0, -15):
+                print(f"{label} exited with {server.proc.returncode}:\n{server.log_tail()}",
+                      file=sys.stderr)
+
+    print()
+    if args.memory:
+        print_memory(results, args)
+    else:
+        print(f"redis-benchmark -c {args.clients} -n {args.n}"
+              + (f" -r {args.random}" if args.random else ""))
+        print_throughput(workloads, args, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
