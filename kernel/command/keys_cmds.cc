@@ -57,9 +57,7 @@ Slot* lookup_read_notouch(int db, std::string_view key) {
 // Whether a key would be expired now (KEYS skips such keys without deleting them).
 bool is_expired(const Slot& s) { return s.expire_ms >= 0 && s.expire_ms <= g_server.cmd_time_ms; }
 
-bool valid_db(long long id) {
-  return id >= 0 && id < static_cast<long long>(g_server.dbs.size());
-}
+bool valid_db(long long id) { return id >= 0 && id < static_cast<long long>(g_server.dbs.size()); }
 
 // Redis's getIntFromObjectOrReply: an int-ranged integer, or an error reply (`msg` when given,
 // else Redis's two generic texts for "not an integer" and "outside int").
@@ -70,8 +68,9 @@ bool arg_int_or_reply(Ctx* ctx, const lunar_str& a, int* out, const char* msg = 
     return false;
   }
   if (v < INT_MIN || v > INT_MAX) {
-    reply_error(ctx, msg ? msg : "ERR value is out of range, value must between -2147483648 and "
-                                 "2147483647");
+    reply_error(ctx, msg ? msg
+                         : "ERR value is out of range, value must between -2147483648 and "
+                           "2147483647");
     return false;
   }
   *out = static_cast<int>(v);
@@ -93,8 +92,8 @@ bool lfu_policy() { return g_server.settings.maxmemory_policy.find("lfu") != std
 
 // Puts a detached value under `key` in `db` (which must not hold it) with the given expiry and
 // access time: the common tail of RENAME, MOVE and COPY.
-void insert_value(int db, std::string_view key, const TypeRec* type, void* value,
-                  int64_t expire_ms, uint32_t lru) {
+void insert_value(int db, std::string_view key, const TypeRec* type, void* value, int64_t expire_ms,
+                  uint32_t lru) {
   Slot* s = db_at(db).insert(key, type, value);
   if (expire_ms >= 0) db_at(db).set_expire(s, expire_ms);
   s->lru = lru;
@@ -304,8 +303,7 @@ bool parse_expire_flags(Ctx* ctx, int argc, const lunar_str* argv, int* flags) {
 // `basetime_ms` (now, or 0 for the *AT forms) in seconds or milliseconds. Replies 1 when the
 // expiry was set (or the key deleted for a time in the past), 0 when the key is missing or the
 // condition failed; "invalid expire time" when the absolute time overflows.
-int expire_generic(Ctx* ctx, int argc, const lunar_str* argv, long long basetime_ms,
-                   bool seconds) {
+int expire_generic(Ctx* ctx, int argc, const lunar_str* argv, long long basetime_ms, bool seconds) {
   int flags;
   if (!parse_expire_flags(ctx, argc, argv, &flags)) return LUNAR_OK;
   long long when;
@@ -359,8 +357,12 @@ int ttl_generic(Ctx* ctx, const lunar_str& key, bool ms, bool absolute) {
   return LUNAR_OK;
 }
 
-int ttl_cmd(Ctx* ctx, int, const lunar_str* argv) { return ttl_generic(ctx, argv[1], false, false); }
-int pttl_cmd(Ctx* ctx, int, const lunar_str* argv) { return ttl_generic(ctx, argv[1], true, false); }
+int ttl_cmd(Ctx* ctx, int, const lunar_str* argv) {
+  return ttl_generic(ctx, argv[1], false, false);
+}
+int pttl_cmd(Ctx* ctx, int, const lunar_str* argv) {
+  return ttl_generic(ctx, argv[1], true, false);
+}
 int expiretime_cmd(Ctx* ctx, int, const lunar_str* argv) {
   return ttl_generic(ctx, argv[1], false, true);
 }
@@ -669,8 +671,8 @@ const KernelCommand kKeysCommands[] = {
      "deleted objects where composed of."},
     {"exists", exists_cmd, -2, "readonly fast", 1, -1, 1, "keyspace", "Determine if a key exists",
      "1.0.0", "generic", "O(N) where N is the number of keys to check."},
-    {"type", type_cmd, 2, "readonly fast", 1, 1, 1, "keyspace",
-     "Determine the type stored at key", "1.0.0", "generic", "O(1)"},
+    {"type", type_cmd, 2, "readonly fast", 1, 1, 1, "keyspace", "Determine the type stored at key",
+     "1.0.0", "generic", "O(1)"},
     {"touch", touch_cmd, -2, "readonly fast", 1, -1, 1, "keyspace",
      "Alters the last access time of a key(s). Returns the number of existing keys specified.",
      "3.2.1", "generic", "O(N) where N is the number of keys that will be touched."},
@@ -720,8 +722,7 @@ const KernelCommand kKeysCommands[] = {
     {"object|encoding", object_encoding_cmd, 3, "readonly", 2, 2, 1, "keyspace",
      "Inspect the internal encoding of a Redis object", "2.2.3", "generic", "O(1)"},
     {"object|freq", object_freq_cmd, 3, "readonly", 2, 2, 1, "keyspace",
-     "Get the logarithmic access frequency counter of a Redis object", "4.0.0", "generic",
-     "O(1)"},
+     "Get the logarithmic access frequency counter of a Redis object", "4.0.0", "generic", "O(1)"},
     {"object|help", object_help_cmd, 2, "loading stale", 0, 0, 0, "keyspace",
      "Show helpful text about the different subcommands", "6.2.0", "generic", "O(1)"},
     {"object|idletime", object_idletime_cmd, 3, "readonly", 2, 2, 1, "keyspace",

@@ -7,10 +7,16 @@ namespace lunar {
 
 void register_server_commands();
 void register_keys_commands();
+void register_info_commands();
+void register_client_commands();
+void register_command_commands();
 
 void register_kernel_commands() {
   register_server_commands();
   register_keys_commands();
+  register_info_commands();
+  register_client_commands();
+  register_command_commands();
   register_module_commands();
   config::register_config_commands();
 }

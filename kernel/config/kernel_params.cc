@@ -3,6 +3,7 @@
 // alias. One row per parameter, in the order of Settings.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -22,7 +23,8 @@ constexpr long long kMinHz = 1, kMaxHz = 500;
 
 std::unique_ptr<Param> ll_param(const char* name, long long* v, long long min, long long max,
                                 long long def, Kind kind = Kind::kInt) {
-  return int_param(name, kind, min, max, def, [v] { return *v; }, [v](long long x) { *v = x; });
+  return int_param(
+      name, kind, min, max, def, [v] { return *v; }, [v](long long x) { *v = x; });
 }
 
 std::unique_ptr<Param> with(std::unique_ptr<Param> p, unsigned flags, const char* alias = "") {
@@ -30,6 +32,14 @@ std::unique_ptr<Param> with(std::unique_ptr<Param> p, unsigned flags, const char
   p->alias = alias;
   return p;
 }
+
+// Redis accepts any hz and runs within [1, 500]; CONFIG GET shows the clamped value.
+long long load_hz() { return g_server.settings.hz; }
+void store_hz(long long x) { g_server.settings.hz = std::clamp(x, kMinHz, kMaxHz); }
+
+// proto-max-bulk-len lives with the parser's limits.
+long long load_bulk_len() { return static_cast<long long>(g_server.limits.max_bulk_len); }
+void store_bulk_len(long long x) { g_server.limits.max_bulk_len = static_cast<size_t>(x); }
 
 // bind: up to 16 space-separated addresses; "" listens on no TCP address.
 std::unique_ptr<Param> bind_param(std::vector<std::string>* addrs) {
@@ -178,7 +188,6 @@ std::unique_ptr<Param> dbfilename_param(std::string* v) {
 
 void add_kernel_params(Registry* r) {
   Settings& s = g_server.settings;
-  auto* bulk = &g_server.limits.max_bulk_len;
   std::unique_ptr<Param> rows[] = {
       bind_param(&s.bind),
       ll_param("port", &s.port, 0, 65535, 6379),
@@ -189,9 +198,7 @@ void add_kernel_params(Registry* r) {
       ll_param("maxclients", &s.maxclients, 1, UINT_MAX, 10000),
       ll_param("timeout", &s.timeout, 0, INT_MAX, 0),
       ll_param("tcp-keepalive", &s.tcp_keepalive, 0, INT_MAX, 300),
-      // Redis accepts any hz and runs within [1, 500]; CONFIG GET shows the clamped value.
-      int_param("hz", Kind::kInt, 0, INT_MAX, 10, [&s] { return s.hz; },
-                [&s](long long x) { s.hz = x < kMinHz ? kMinHz : x > kMaxHz ? kMaxHz : x; }),
+      int_param("hz", Kind::kInt, 0, INT_MAX, 10, load_hz, store_hz),
       ll_param("active-expire-effort", &s.active_expire_effort, 1, 10, 1),
       string_param("requirepass", &s.requirepass, ""),
       enum_param("loglevel", &s.loglevel, {"debug", "verbose", "notice", "warning"}, "notice"),
@@ -203,11 +210,10 @@ void add_kernel_params(Registry* r) {
                  {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
                   "allkeys-lfu", "allkeys-random", "noeviction"},
                  "noeviction"),
-      ll_param("client-query-buffer-limit", &s.client_query_buffer_limit, kMb, LLONG_MAX, 1024 * kMb,
-               Kind::kMemory),
-      int_param("proto-max-bulk-len", Kind::kMemory, kMb, LLONG_MAX, 512 * kMb,
-                [bulk] { return static_cast<long long>(*bulk); },
-                [bulk](long long x) { *bulk = static_cast<size_t>(x); }),
+      ll_param("client-query-buffer-limit", &s.client_query_buffer_limit, kMb, LLONG_MAX,
+               1024 * kMb, Kind::kMemory),
+      int_param("proto-max-bulk-len", Kind::kMemory, kMb, LLONG_MAX, 512 * kMb, load_bulk_len,
+                store_bulk_len),
       save_param(&s.save),
       dbfilename_param(&s.dbfilename),
       bool_param("appendonly", &s.appendonly, false),

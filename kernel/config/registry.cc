@@ -138,16 +138,15 @@ std::string Param::allowed() const {
       return "must be yes or no (true or false)";
     case Kind::kInt:
     case Kind::kMemory: {
-      std::string what = kind == Kind::kInt
-                             ? (flags & kUnits ? "an integer (units such as 1kb or 2mb allowed)"
-                                               : "an integer")
-                             : "a memory size (bytes, or a string with a unit: \"100mb\", \"2gb\")";
+      std::string what =
+          kind == Kind::kInt
+              ? (flags & kUnits ? "an integer (units such as 1kb or 2mb allowed)" : "an integer")
+              : "a memory size (bytes, or a string with a unit: \"100mb\", \"2gb\")";
       if (max == LLONG_MAX) {
         if (kind == Kind::kMemory && min == 0) return "must be " + what;
         return "must be " + what + " >= " + std::to_string(min);
       }
-      return "must be " + what + " between " + std::to_string(min) + " and " +
-             std::to_string(max);
+      return "must be " + what + " between " + std::to_string(min) + " and " + std::to_string(max);
     }
     case Kind::kEnum:
       return "must be one of: " + join(enum_values, ", ");
@@ -333,8 +332,8 @@ std::string set_atomic(const std::vector<std::pair<std::string_view, std::string
   auto failed = [](const std::string& arg, const std::string& why) {
     return "ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + why;
   };
-  if (!unknown.empty()) return "ERR Unknown option or number of arguments for CONFIG SET - '" +
-                               unknown + "'";
+  if (!unknown.empty())
+    return "ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'";
   if (invalid) return failed(bad_arg, bad_why);
 
   for (Item& it : items) it.old = it.p->get();
@@ -485,8 +484,8 @@ static int validate_def(const lunar_config_def* def, std::string* why) {
   for (const char* c = def->name; *c; c++) {
     if (!(islower(static_cast<unsigned char>(*c)) || isdigit(static_cast<unsigned char>(*c)) ||
           *c == '-' || *c == '_' || *c == '.')) {
-      *why = std::string("config name '") + def->name +
-             "' may hold only a-z, 0-9, '-', '_' and '.'";
+      *why =
+          std::string("config name '") + def->name + "' may hold only a-z, 0-9, '-', '_' and '.'";
       return LUNAR_EINVAL;
     }
   }
@@ -522,9 +521,9 @@ int register_module_param(lunar_module* m, const lunar_config_def* def) {
   Param* p = owned.get();
   std::string err;
   if (p->set(p->default_text, &err) != SetStatus::kOk)
-    return fail_registration(m, LUNAR_EINVAL,
-                             "default value '" + p->default_text + "' of config '" + p->name +
-                                 "' is invalid: " + err);
+    return fail_registration(
+        m, LUNAR_EINVAL,
+        "default value '" + p->default_text + "' of config '" + p->name + "' is invalid: " + err);
   registry().add(std::move(owned));
   if (!apply_pending(p, &err)) {
     registry().remove_if([p](const Param& q) { return &q == p; });

@@ -231,7 +231,8 @@ std::string canonical(const Param& p, const std::string& text) {
     }
     case Kind::kSave: {
       std::string out;
-      for (const auto& w : split_words(text)) out += (out.empty() ? "" : " ") + std::to_string(std::atoll(w.c_str()));
+      for (const auto& w : split_words(text))
+        out += (out.empty() ? "" : " ") + std::to_string(std::atoll(w.c_str()));
       return out;
     }
     default:

@@ -173,10 +173,10 @@ bool read_modules_table(const std::string& file, const fs::path& base, const tom
     } else {
       bool known = k == "dir" || k == "load" || k == "module";
       *err = where_of(file, v) + ": 'modules." + k + "' " +
-             (!known           ? "is unknown; [modules] has 'load', 'dir' and [[modules.module]]"
-              : k == "dir"     ? "must be a directory (relative to the config file)"
-              : k == "load"    ? "must be a list of module names or paths"
-                               : "must be [[modules.module]] tables");
+             (!known        ? "is unknown; [modules] has 'load', 'dir' and [[modules.module]]"
+              : k == "dir"  ? "must be a directory (relative to the config file)"
+              : k == "load" ? "must be a list of module names or paths"
+                            : "must be [[modules.module]] tables");
       return false;
     }
   }
@@ -238,8 +238,8 @@ bool read_file(const std::string& file, std::vector<ModuleSpec>* modules, bool* 
       if (!read_modules_table(file, base, *v, modules, err)) return false;
     } else if (*key == "plugins" && v->is_table()) {
       if (!read_plugins_table(file, *v, err)) return false;
-    } else if (v->is_table() || (v->is_array() && !v->as_array().empty() &&
-                                 v->as_array().front().is_table())) {
+    } else if (v->is_table() ||
+               (v->is_array() && !v->as_array().empty() && v->as_array().front().is_table())) {
       *err = where_of(file, *v) + ": unknown table '" + *key +
              "'; settings go at the top level, before [modules] and [plugins]";
       return false;

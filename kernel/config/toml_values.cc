@@ -62,11 +62,21 @@ std::string toml_quote(std::string_view s) {
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           char buf[8];
@@ -101,7 +111,8 @@ std::string text_to_toml(const Param& p, const std::string& text) {
       return text == "0" ? "0" : "0o" + text;
     case Kind::kWords: {
       std::string out = "[";
-      for (const std::string& w : split_words(text)) out += (out.size() > 1 ? ", " : "") + toml_quote(w);
+      for (const std::string& w : split_words(text))
+        out += (out.size() > 1 ? ", " : "") + toml_quote(w);
       return out + "]";
     }
     default:

@@ -67,7 +67,6 @@ void RespParser::reset() {
   pos_ = scan_ = 0;
   stuck_ = false;
   remaining_ = bulk_len_ = 0;
-  last_len_ = 0;
   spans_.clear();
   argv_.clear();
   storage_.clear();
@@ -76,8 +75,7 @@ void RespParser::reset() {
 
 size_t RespParser::bytes_needed_hint() const {
   if (stage_ != Stage::kBulkData) return 0;
-  size_t need = pos_ + static_cast<size_t>(bulk_len_) + 2;
-  return need > last_len_ ? need - last_len_ : 0;
+  return pos_ + static_cast<size_t>(bulk_len_) + 2;
 }
 
 ParseStatus RespParser::fail(std::string_view text) {
@@ -87,7 +85,6 @@ ParseStatus RespParser::fail(std::string_view text) {
 
 ParseStatus RespParser::parse(const char* data, size_t len, size_t* consumed) {
   *consumed = 0;
-  last_len_ = len;
   if (!error_.empty()) return ParseStatus::kError;
   if (stage_ == Stage::kStart) {
     if (spans_.capacity() > kKeepArgvCap) std::vector<Span>().swap(spans_);

@@ -44,8 +44,9 @@ class RespParser {
   const std::vector<lunar_str>& argv() const { return argv_; }
   std::string_view error() const { return error_; }
 
-  // After kNeedMore: how many bytes beyond the `len` last passed the current command needs at
-  // least (the rest of the bulk being read, with its CRLF); 0 if unknown. For sizing reads.
+  // After kNeedMore: the least total size of the current request, counted from its first byte
+  // (data[0]), when known: the bulk being read and its CRLF included. 0 if unknown. For sizing
+  // reads: a caller holding `len` bytes of it wants to read at least hint - len more.
   size_t bytes_needed_hint() const;
 
   // Redis caps requests of clients that must still AUTH: a multibulk count over 10 or a bulk
@@ -78,7 +79,6 @@ class RespParser {
   bool stuck_ = false;       // a NUL was met before the terminator
   long long remaining_ = 0;  // bulks still expected
   long long bulk_len_ = 0;   // length of the bulk being read
-  size_t last_len_ = 0;      // len of the last call
   bool unauthenticated_ = false;
   std::vector<Span> spans_;
   std::vector<lunar_str> argv_;

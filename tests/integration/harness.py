@@ -16,6 +16,8 @@ Environment:
   LUNAR_SOURCE      the repository root (ctest sets it); <root>/build is the fallback build.
   REDIS_SERVER_BIN  the reference server (default: redis-server on PATH, then /usr/bin).
   LUNAR_KEEP_LOGS   keep server logs (temp files) even when everything passed.
+  LUNAR_DIFF_ALL    check() records a mismatch and goes on; the test fails at its end listing
+                    every difference (instead of stopping at the first).
 
 Servers run in a private temporary directory (so nothing they save lands in the tree), are
 killed when the test process exits however it exits (atexit, and PR_SET_PDEATHSIG for a killed
@@ -226,27 +228,30 @@ class Server:
         return f"<Server {self.label} port={self.port} pid={self.proc and self.proc.pid}>"
 
 
-def start_lunar(*args, config_text=None, password=None, timeout=15.0):
-    """Starts the server under test with extra command-line args (and a TOML config if given).
+NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 
-    When LUNAR_SERVER_BIN names a redis-server, persistence is switched off as for start_redis
-    and config_text (TOML) is not supported.
+
+def start_lunar(*args, config_text=None, password=None, persistence=False, timeout=15.0):
+    """Starts the server under test with extra command-line args (and a TOML config if given).
+    Unless persistence=True it runs with --save '' --appendonly no, like start_redis.
+    When LUNAR_SERVER_BIN names a redis-server, config_text (TOML) is not supported (SkipTest).
     """
     binary = lunar_bin()
     if not os.path.exists(binary):
         raise ServerError(f"server binary not found: {binary} (build it, or set LUNAR_SERVER_BIN)")
-    base = [binary]
-    if lunar_is_redis():
-        if config_text is not None:
-            raise unittest.SkipTest("TOML config cannot be given to redis-server")
-        args = ("--save", "", "--appendonly", "no") + args
-    return Server("lunar", base, args, config_text=config_text, password=password,
+    if lunar_is_redis() and config_text is not None:
+        raise unittest.SkipTest("TOML config cannot be given to redis-server")
+    if not persistence:
+        args = NO_PERSISTENCE + args
+    return Server("lunar", [binary], args, config_text=config_text, password=password,
                   start_timeout=timeout)
 
 
-def start_redis(*args, config_text=None, password=None, timeout=15.0):
-    """Starts the reference redis-server without persistence, with extra command-line args."""
-    args = ("--save", "", "--appendonly", "no") + args
+def start_redis(*args, config_text=None, password=None, persistence=False, timeout=15.0):
+    """Starts the reference redis-server with extra command-line args (config_text is a
+    redis.conf). Unless persistence=True it runs with --save '' --appendonly no."""
+    if not persistence:
+        args = NO_PERSISTENCE + args
     return Server("redis", [redis_bin()], args, config_text=config_text, config_suffix=".conf",
                   password=password, start_timeout=timeout)
 
@@ -851,6 +856,7 @@ class DiffTest(unittest.TestCase):
                                  f"{s.log_tail()}\n")
 
     def setUp(self):
+        self._diffs = []  # mismatches collected when LUNAR_DIFF_ALL is set
         for key, c in list(self._clients.items()):
             try:
                 c.call("SELECT", "0")
@@ -861,6 +867,11 @@ class DiffTest(unittest.TestCase):
             self._server_alive(s)
             r = self.client(s, 2).call("FLUSHALL")
             self.assertEqual(r, b"+OK\r\n", f"FLUSHALL on {s.label} failed: {r!r}")
+
+    def tearDown(self):
+        if self._diffs:
+            diffs, self._diffs = self._diffs, []
+            raise self.failureException(f"{len(diffs)} differences:" + "".join(diffs))
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -903,7 +914,11 @@ class DiffTest(unittest.TestCase):
         return self._call(self.lunar, resp, args), self._call(self.redis, resp, args)
 
     def both_parsed(self, *args, resp=None):
+        """both(), parsed. Fails at once (showing both replies) when one side answered an error
+        and the other did not, so custom comparisons only see like with like."""
         a, b = self.both(*args, resp=resp)
+        if (a[:1] in (b"-", b"!")) != (b[:1] in (b"-", b"!")):
+            self._compare(args, resp or self.DEFAULT_RESP, a, b, None, "(one side is an error)")
         return parse(a), parse(b)
 
     def check(self, *args, resp=None, normalize=None, msg=None):
@@ -926,6 +941,9 @@ class DiffTest(unittest.TestCase):
                 text += f"\n  normalized lunar: {ln!r}\n  normalized redis: {rn!r}"
             if msg:
                 text += f"\n  {msg}"
+            if os.environ.get("LUNAR_DIFF_ALL"):
+                self._diffs.append(text)
+                return
             raise self.failureException(text)
 
     def check_resp3(self, *args, **kw):

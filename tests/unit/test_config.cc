@@ -1,9 +1,9 @@
 // The config subsystem: startup from a TOML file and the command line (values, errors, memory
 // units, overrides), pending module parameters, the module list, CONFIG GET/SET (error texts
 // checked against redis-server 7.0.15) and CONFIG REWRITE.
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
@@ -281,8 +281,8 @@ TEST_CASE("config: bad values name the file, line, key and what is allowed", "[c
       {"port = 1.5", "lunar.toml:1: 'port' must be an integer between 0 and 65535"},
       {"port = true", "lunar.toml:1: 'port' must be an integer between 0 and 65535"},
       {"hz = -1", "lunar.toml:1: 'hz' must be an integer between 0 and 2147483647"},
-      {"slowlog-log-slower-than = -2", "lunar.toml:1: 'slowlog-log-slower-than' must be an "
-                                       "integer >= -1"},
+      {"slowlog-log-slower-than = -2",
+       "lunar.toml:1: 'slowlog-log-slower-than' must be an integer >= -1"},
       {"active-expire-effort = 11",
        "lunar.toml:1: 'active-expire-effort' must be an integer between 1 and 10"},
       {"maxclients = 0", "lunar.toml:1: 'maxclients' must be an integer between 1 and 4294967295"},
@@ -307,15 +307,15 @@ TEST_CASE("config: bad values name the file, line, key and what is allowed", "[c
        "\"12\", \"13\", \"14\", \"15\", \"16\", \"17\"]",
        "lunar.toml:1: 'bind' must be a list of at most 16 addresses, e.g. [\"127.0.0.1\", "
        "\"-::1\"]"},
-      {"bind = [1]", "lunar.toml:1: 'bind' must be a list of at most 16 addresses, e.g. "
-                     "[\"127.0.0.1\", \"-::1\"]"},
+      {"bind = [1]",
+       "lunar.toml:1: 'bind' must be a list of at most 16 addresses, e.g. "
+       "[\"127.0.0.1\", \"-::1\"]"},
       {"unixsocketperm = 800",
        "lunar.toml:1: 'unixsocketperm' must be an octal permission mask between 0 and 777, e.g. "
        "700"},
       {"dir = \"/nonexistent/lunar\"",
        "lunar.toml:1: 'dir': Can't chdir to '/nonexistent/lunar': No such file or directory"},
-      {"port = 6380\nport = 6381",
-       "lunar.toml:2: value (\"port\") already exists."},
+      {"port = 6380\nport = 6381", "lunar.toml:2: value (\"port\") already exists."},
       {"port =", "lunar.toml:1: missing value after key-value separator '='"},
       {"[server]\nport = 1",
        "lunar.toml:1: unknown table 'server'; settings go at the top level, before [modules] and "
@@ -394,8 +394,8 @@ TEST_CASE("config: command line without a file, redis-server's rules", "[config]
   CHECK(load({"--port"}) == "command line: '--port' needs a value");
   CHECK(load({"--port", "1", "stray"}) ==  // "1 stray" is one value
         "command line: 'port' must be an integer between 0 and 65535");
-  CHECK(load({"--hz", "1", "2"}) == "command line: 'hz' must be an integer between 0 and "
-                                    "2147483647");
+  CHECK(load({"--hz", "1", "2"}) ==
+        "command line: 'hz' must be an integer between 0 and 2147483647");
   CHECK(load({"lunar.toml", "extra"}) ==
         "command line: unexpected argument 'extra' (options are written --name value)");
 }
@@ -640,14 +640,18 @@ TEST_CASE("config: CONFIG SET errors and atomicity", "[config]") {
     return std::string("ERR CONFIG SET failed (possibly related to argument '") + arg + "') - " +
            why;
   };
-  CHECK(set({{"foo", "bar"}}) == "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
+  CHECK(set({{"foo", "bar"}}) ==
+        "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
   CHECK(set({{"port", "abc"}}) == failed("port", "argument couldn't be parsed into an integer"));
   CHECK(set({{"PORT", "abc"}}) == failed("port", "argument couldn't be parsed into an integer"));
   CHECK(set({{"LUA-TIME-LIMIT", "abc"}}) ==
         failed("lua-time-limit", "argument couldn't be parsed into an integer"));
-  CHECK(set({{"port", "70000"}}) == failed("port", "argument must be between 0 and 65535 inclusive"));
-  CHECK(set({{"timeout", "05"}}) == failed("timeout", "argument couldn't be parsed into an integer"));
-  CHECK(set({{"timeout", "+5"}}) == failed("timeout", "argument couldn't be parsed into an integer"));
+  CHECK(set({{"port", "70000"}}) ==
+        failed("port", "argument must be between 0 and 65535 inclusive"));
+  CHECK(set({{"timeout", "05"}}) ==
+        failed("timeout", "argument couldn't be parsed into an integer"));
+  CHECK(set({{"timeout", "+5"}}) ==
+        failed("timeout", "argument couldn't be parsed into an integer"));
   CHECK(set({{"maxclients", "0"}}) ==
         failed("maxclients", "argument must be between 1 and 4294967295 inclusive"));
   CHECK(set({{"slowlog-log-slower-than", "-2"}}) ==
@@ -683,7 +687,8 @@ TEST_CASE("config: CONFIG SET errors and atomicity", "[config]") {
   // The first unknown name wins unless an earlier pair already failed.
   CHECK(set({{"timeout", "5"}, {"foo", "1"}}) ==
         "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
-  CHECK(set({{"databases", "1"}, {"foo", "1"}}) == failed("databases", "can't set immutable config"));
+  CHECK(set({{"databases", "1"}, {"foo", "1"}}) ==
+        failed("databases", "can't set immutable config"));
   CHECK(set({{"foo", "1"}, {"databases", "1"}}) ==
         "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
   // All or nothing.
@@ -895,7 +900,8 @@ TEST_CASE("config: CONFIG REWRITE into a file of comments and tables only", "[co
 // ---------------------------------------------------------------------------------------------
 namespace {
 fs::path examples_dir() {
-  return (fs::path(__FILE__).parent_path() / ".." / ".." / "examples" / "configs").lexically_normal();
+  return (fs::path(__FILE__).parent_path() / ".." / ".." / "examples" / "configs")
+      .lexically_normal();
 }
 }  // namespace
 
@@ -925,8 +931,8 @@ TEST_CASE("config: default.toml documents the real defaults", "[config]") {
   size_t documented = 0;
   while (std::getline(in, line)) {
     if (line.rfind("[", 0) == 0) break;
-    if (line.rfind("# ", 0) == 0 && line.find(" = ") != std::string::npos &&
-        line.find(" = ") < line.find(' ', 2) + 1) {
+    size_t eq = line.find(" = ");
+    if (line.rfind("# ", 0) == 0 && eq != std::string::npos && line.find(' ', 2) == eq) {
       text += line.substr(2) + "\n";
       documented++;
     }
