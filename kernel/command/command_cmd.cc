@@ -106,7 +106,9 @@ void reply_command_info(ReplySink* r, const Command& c) {
   r->aggregate(Agg::kSet, 0);  // tips: not declared in the command table
   r->aggregate(Agg::kSet, c.has_keys() ? 1 : 0);
   if (c.has_keys()) reply_key_spec(r, c);
-  r->aggregate(Agg::kSet, static_cast<long>(c.subcommands.size()));
+  // Redis 7.0 sends subcommands as an array, and "none" as an empty set.
+  r->aggregate(c.subcommands.empty() ? Agg::kSet : Agg::kArray,
+               static_cast<long>(c.subcommands.size()));
   for (const auto& sub : c.subcommands) reply_command_info(r, *sub);
 }
 

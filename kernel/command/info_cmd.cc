@@ -60,7 +60,7 @@ struct Metrics {
 };
 Metrics g_metrics;
 
-size_t g_memory_at_startup = 0;  // used_memory_startup: measured when INFO registers
+size_t g_memory_at_startup = 0;  // used_memory_startup: measured at the first cron tick
 std::string g_master_replid;     // replication id shown by INFO replication
 
 // ---------------------------------------------------------------------------------------------
@@ -442,6 +442,7 @@ void sample_instantaneous_metrics() {
   long long dt = now - g_metrics.last_ms;
   if (g_metrics.last_ms != 0 && dt < kSamplePeriodMs) return;
   const Stats& s = g_server.stats;
+  if (g_metrics.last_ms == 0) g_memory_at_startup = memory::used();  // startup has finished
   if (g_metrics.last_ms == 0 || dt <= 0) {
     g_metrics.ops.last_value = s.total_commands_processed;
     g_metrics.net_in.last_value = s.total_net_input_bytes;

@@ -125,6 +125,9 @@ void Client::process_input() {
   while (!closing_ && !(flags & (kClientCloseAfterReply | kClientCloseAsap | kClientPaused)) &&
          qbuf_pos_ < qbuf_.size()) {
     size_t consumed = 0;
+    // Before AUTH, Redis caps request sizes (10 arguments, 16 KB bulks) when a password is set.
+    parser_.set_unauthenticated(!(flags & kClientAuthenticated) &&
+                                !g_server.settings.requirepass.empty());
     net::ParseStatus st =
         parser_.parse(qbuf_.data() + qbuf_pos_, qbuf_.size() - qbuf_pos_, &consumed);
     if (st == net::ParseStatus::kNeedMore) break;
