@@ -57,6 +57,36 @@ void on_signal(uv_signal_t* h, int signum) {
   request_shutdown();
 }
 
+uint64_t cron_period_ms() {
+  return static_cast<uint64_t>(1000 / (g_server.settings.hz > 0 ? g_server.settings.hz : 10));
+}
+
+// CONFIG SET hooks for settings that need more than a new value.
+bool apply_hz(std::string*) {
+  uv_timer_set_repeat(&g_cron, cron_period_ms());
+  return true;
+}
+
+bool apply_listeners(std::string* err) {
+  close_listeners();
+  std::string why;
+  if (listen_all(&why)) return true;
+  log_line(kLogWarning, "%s", why.c_str());
+  *err = "Failed to bind to specified addresses.";
+  return false;
+}
+
+void print_usage() {
+  std::printf(
+      "Usage: lunar-server [/path/to/lunar.toml] [options]\n"
+      "       lunar-server -v or --version\n"
+      "       lunar-server -h or --help\n\n"
+      "Options are configuration settings with Redis's names, e.g.\n"
+      "       lunar-server --port 6380 --maxmemory 1gb\n"
+      "       lunar-server lunar.toml --loadmodule /path/to/module.so\n"
+      "With no configuration file every module of the build is loaded.\n");
+}
+
 std::string random_hex(size_t n) {
   std::random_device rd;
   static const char hex[] = "0123456789abcdef";
@@ -77,7 +107,18 @@ int run(int argc, char** argv) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) g_server.executable.assign(exe, static_cast<size_t>(n));
 
+  if (argc == 2 && (std::string(argv[1]) == "-v" || std::string(argv[1]) == "--version")) {
+    std::printf("Lunar server v=%s redis-compat=%s\n", LUNAR_VERSION, kRedisCompatVersion);
+    return 0;
+  }
+  if (argc == 2 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help")) {
+    print_usage();
+    return 0;
+  }
   config::register_kernel_params();
+  config::set_apply_hook("hz", apply_hz);
+  config::set_apply_hook("port", apply_listeners);
+  config::set_apply_hook("bind", apply_listeners);
   std::string err;
   if (!config::load_startup(argc, argv, &err)) {
     std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR (Lunar %s) ***\n%s\n", LUNAR_VERSION,
@@ -117,8 +158,7 @@ int run(int argc, char** argv) {
   uv_signal_init(g_server.loop, &g_sigterm);
   uv_signal_start(&g_sigterm, on_signal, SIGTERM);
   uv_timer_init(g_server.loop, &g_cron);
-  uint64_t period = static_cast<uint64_t>(1000 / (g_server.settings.hz > 0 ? g_server.settings.hz : 10));
-  uv_timer_start(&g_cron, cron, period, period);
+  uv_timer_start(&g_cron, cron, cron_period_ms(), cron_period_ms());
   log_line(kLogNotice, "Ready to accept connections on port %lld", g_server.settings.port);
   uv_run(g_server.loop, UV_RUN_DEFAULT);
   if (!g_server.settings.pidfile.empty()) unlink(g_server.settings.pidfile.c_str());

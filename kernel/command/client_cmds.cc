@@ -47,6 +47,11 @@ std::string client_flags(const Client* c) {
   return std::string(f, n);
 }
 
+// The length snprintf wrote into a buffer of `size` bytes.
+size_t clamp_len(int n, size_t size) {
+  return n < 0 ? 0 : std::min(static_cast<size_t>(n), size - 1);
+}
+
 // Appends one CLIENT LIST line (ending in '\n') in Redis 7.0's field order. The calling client
 // (`ctx->client`) is shown running its current command, as Redis shows it, with `argv_mem` bytes
 // of arguments; every other client shows the last command it ran.
@@ -63,7 +68,7 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
   int n = std::snprintf(
       buf, sizeof buf,
       "id=%lld addr=%s laddr=%s fd=%d name=", c->id, c->addr.c_str(), c->laddr.c_str(), c->fd());
-  out->append(buf, static_cast<size_t>(std::max(n, 0)));
+  out->append(buf, clamp_len(n, sizeof buf));
   out->append(c->name);
   n = std::snprintf(
       buf, sizeof buf,
@@ -74,10 +79,10 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
       client_flags(c).c_str(), c->db, qbuf, qbuf_cap - std::min(qbuf, qbuf_cap),
       self ? argv_mem : 0, c->out.capacity(), c->out.size(), c->out.size(), inflight ? 1 : 0,
       inflight, tot_mem, inflight ? "rw" : "r");
-  out->append(buf, static_cast<size_t>(std::max(n, 0)));
+  out->append(buf, clamp_len(n, sizeof buf));
   out->append(cmd);
   n = std::snprintf(buf, sizeof buf, " user=default redir=-1 resp=%d\n", c->resp);
-  out->append(buf, static_cast<size_t>(std::max(n, 0)));
+  out->append(buf, clamp_len(n, sizeof buf));
 }
 
 size_t argv_bytes(int argc, const lunar_str* argv) {
@@ -162,21 +167,12 @@ bool parse_kill_filter(Ctx* ctx, int argc, const lunar_str* argv, KillFilter* f)
   return true;
 }
 
-// Resumes the clients CLIENT PAUSE held, from the loop (a zero-delay timer), so that their
-// queued commands never run inside the UNPAUSE command itself.
+// UNPAUSE resumes the held clients from the loop (a zero-delay timer), so that their queued
+// commands never run inside the UNPAUSE command itself.
 uv_timer_t g_resume_timer;
 bool g_resume_timer_ready = false;
 
-void resume_paused_clients(uv_timer_t*) {
-  std::vector<Client*> paused;
-  for (Client* c : g_server.clients)
-    if (c->flags & kClientPaused) paused.push_back(c);
-  for (Client* c : paused) {
-    // An earlier resumed client may have closed this one (CLIENT KILL): check it is still here.
-    if (std::find(g_server.clients.begin(), g_server.clients.end(), c) != g_server.clients.end())
-      c->resume();
-  }
-}
+void on_resume_timer(uv_timer_t*) { resume_paused_clients(); }
 
 void schedule_resume() {
   if (!g_resume_timer_ready) {
@@ -184,7 +180,7 @@ void schedule_resume() {
     uv_unref(reinterpret_cast<uv_handle_t*>(&g_resume_timer));  // never keeps the loop alive
     g_resume_timer_ready = true;
   }
-  uv_timer_start(&g_resume_timer, resume_paused_clients, 0, 0);
+  uv_timer_start(&g_resume_timer, on_resume_timer, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------

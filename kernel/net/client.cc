@@ -5,6 +5,7 @@
 #include "kernel/net/client.h"
 
 #include <cstring>
+#include <vector>
 
 #include "kernel/command/command.h"
 #include "kernel/server.h"
@@ -233,6 +234,15 @@ void Client::close() {
 }
 
 void Client::on_close(uv_handle_t* h) { delete static_cast<Client*>(h->data); }
+
+void resume_paused_clients() {
+  std::vector<Client*> paused;
+  for (Client* c : g_server.clients)
+    if (c->flags & kClientPaused) paused.push_back(c);
+  // A resumed client's commands may close another one: it is freed only later, by libuv's
+  // close callback, and resume() skips it.
+  for (Client* c : paused) c->resume();
+}
 
 int Client::fd() const {
   uv_os_fd_t fd = -1;

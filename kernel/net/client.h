@@ -29,6 +29,9 @@ enum ClientFlag : uint32_t {
 bool should_pause(int argc, const lunar_str* argv);
 // Redis's rule for CLIENT SETNAME / HELLO SETNAME: no characters outside '!'..'~'.
 bool client_name_valid(std::string_view name);
+// Resumes every client held by CLIENT PAUSE (runs their queued requests). Call it from the
+// loop, not from inside a command.
+void resume_paused_clients();
 
 class Client {
  public:
