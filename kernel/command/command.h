@@ -35,6 +35,9 @@ enum CmdFlag : uint64_t {
   kCmdAllowBusy = 1ull << 16,
   kCmdMovableKeys = 1ull << 17,
   kCmdModule = 1ull << 18,
+  kCmdAsking = 1ull << 19,
+  kCmdProtected = 1ull << 20,
+  kCmdNoAsyncLoading = 1ull << 21,
 };
 
 struct Command {

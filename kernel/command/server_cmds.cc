@@ -158,7 +158,7 @@ int hello_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
   if (has_auth) c->flags |= kClientAuthenticated;
   if (!(c->flags & kClientAuthenticated) && !g_server.settings.requirepass.empty()) {
     reply_error(ctx, "NOAUTH HELLO must be called with the client already authenticated, "
-                     "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                     "otherwise the HELLO AUTH <user> <pass> option can be used to "
                      "authenticate the client and select the RESP protocol version at the same "
                      "time");
     return LUNAR_OK;
@@ -333,7 +333,7 @@ int debug_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
 const KernelCommand kServerCommands[] = {
     {"ping", ping_cmd, -1, "fast", 0, 0, 0, "connection", "Returns the server's liveliness response.",
      "1.0.0", "connection", "O(1)"},
-    {"echo", echo_cmd, 2, "fast", 0, 0, 0, "connection", "Returns the given string.", "1.0.0",
+    {"echo", echo_cmd, 2, "loading stale fast", 0, 0, 0, "connection", "Returns the given string.", "1.0.0",
      "connection", "O(1)"},
     {"select", select_cmd, 2, "loading stale fast", 0, 0, 0, "connection",
      "Changes the selected database.", "1.0.0", "connection", "O(1)"},

@@ -100,8 +100,8 @@ typedef int (*lunar_command_fn)(lunar_ctx *ctx, int argc, const lunar_str *argv)
  * ------------------------------------------------------------------------------------------- */
 /* One row of a module's command table. `flags` is a space-separated list of Redis's command
  * flags as COMMAND INFO spells them: write readonly denyoom admin pubsub noscript blocking
- * loading stale skip_monitor skip_slowlog fast no_auth may_replicate no_mandatory_keys no_multi
- * allow_busy. `acl_categories` is a space-separated list without '@' (string list hash set
+ * loading stale skip_monitor skip_slowlog asking fast no_auth may_replicate no_mandatory_keys
+ * protected no_async_loading no_multi allow_busy. `acl_categories` is a space-separated list without '@' (string list hash set
  * sortedset bitmap keyspace dangerous connection ...); @read/@write/@fast/@slow/@admin/@pubsub/
  * @blocking are derived from the flags as Redis does. `name` may be "parent|sub" to register a
  * subcommand of a container command registered earlier with a NULL handler. Docs fields may be
