@@ -22,13 +22,6 @@ namespace {
 uv_timer_t g_cron;
 uv_signal_t g_sigint, g_sigterm;
 
-void resume_paused_clients() {
-  std::vector<Client*> paused;
-  for (Client* c : g_server.clients)
-    if (c->flags & kClientPaused) paused.push_back(c);
-  for (Client* c : paused) c->resume();
-}
-
 // Runs hz times a second: active expiry, idle-client timeouts, pause expiry, statistics.
 void cron(uv_timer_t*) {
   long long now = now_ms();
@@ -48,6 +41,7 @@ void cron(uv_timer_t*) {
     resume_paused_clients();
   }
   memory::sample_peak();
+  sample_instantaneous_metrics();
 }
 
 void on_signal(uv_signal_t* h, int signum) {

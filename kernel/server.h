@@ -108,6 +108,9 @@ long long now_us();
 // The database with index i; i must be valid.
 inline Db& db_at(int i) { return *g_server.dbs[static_cast<size_t>(i)]; }
 
+// Samples ops/sec and network rates for INFO's instantaneous_* fields (called by the cron).
+void sample_instantaneous_metrics();
+
 // Stops accepting, closes every client and leaves the event loop (SHUTDOWN, SIGTERM).
 void request_shutdown();
 

@@ -65,9 +65,8 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
                    (self ? argv_mem : 0);
   const std::string& cmd = self && ctx->cmd ? ctx->cmd->fullname : c->last_cmd;
   char buf[512];
-  int n = std::snprintf(
-      buf, sizeof buf,
-      "id=%lld addr=%s laddr=%s fd=%d name=", c->id, c->addr.c_str(), c->laddr.c_str(), c->fd());
+  int n = std::snprintf(buf, sizeof buf, "id=%lld addr=%s laddr=%s fd=%d name=", c->id,
+                        c->addr.c_str(), c->laddr.c_str(), c->fd());
   out->append(buf, clamp_len(n, sizeof buf));
   out->append(c->name);
   n = std::snprintf(
@@ -75,10 +74,9 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
       " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
       "argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%d omem=%zu tot-mem=%zu events=%s "
       "cmd=",
-      (now - c->created_ms) / 1000, (now - c->last_interaction_ms) / 1000,
-      client_flags(c).c_str(), c->db, qbuf, qbuf_cap - std::min(qbuf, qbuf_cap),
-      self ? argv_mem : 0, c->out.capacity(), c->out.size(), c->out.size(), inflight ? 1 : 0,
-      inflight, tot_mem, inflight ? "rw" : "r");
+      (now - c->created_ms) / 1000, (now - c->last_interaction_ms) / 1000, client_flags(c).c_str(),
+      c->db, qbuf, qbuf_cap - std::min(qbuf, qbuf_cap), self ? argv_mem : 0, c->out.capacity(),
+      c->out.size(), c->out.size(), inflight ? 1 : 0, inflight, tot_mem, inflight ? "rw" : "r");
   out->append(buf, clamp_len(n, sizeof buf));
   out->append(cmd);
   n = std::snprintf(buf, sizeof buf, " user=default redir=-1 resp=%d\n", c->resp);
@@ -427,46 +425,43 @@ int client_help_cmd(Ctx* ctx, int, const lunar_str*) {
 // ---------------------------------------------------------------------------------------------
 // Registration (metadata as Redis 7.0's COMMAND INFO / COMMAND DOCS show it)
 // ---------------------------------------------------------------------------------------------
-#define CLIENT_CMD(sub, fn, arity, flags, acl, summary, since, complexity) \
-  {"client|" sub, fn, arity, flags, 0, 0, 0, acl, summary, since, "connection", complexity}
-
 const KernelCommand kClientCommands[] = {
-    {"client", nullptr, -2, "", 0, 0, 0, "", "A container for client connection commands",
-     "2.4.0", "connection", "Depends on subcommand."},
-    CLIENT_CMD("id", client_id_cmd, 2, "noscript loading stale", "connection",
-               "Returns the client ID for the current connection", "5.0.0", "O(1)"),
-    CLIENT_CMD("setname", client_setname_cmd, 3, "noscript loading stale", "connection",
-               "Set the current connection name", "2.6.9", "O(1)"),
-    CLIENT_CMD("getname", client_getname_cmd, 2, "noscript loading stale", "connection",
-               "Get the current connection name", "2.6.9", "O(1)"),
-    CLIENT_CMD("list", client_list_cmd, -2, "admin noscript loading stale", "connection",
-               "Get the list of client connections", "2.4.0",
-               "O(N) where N is the number of client connections"),
-    CLIENT_CMD("info", client_info_cmd, 2, "noscript loading stale", "connection",
-               "Returns information about the current client connection.", "6.2.0", "O(1)"),
-    CLIENT_CMD("kill", client_kill_cmd, -3, "admin noscript loading stale", "connection",
-               "Kill the connection of a client", "2.4.0",
-               "O(N) where N is the number of client connections"),
-    CLIENT_CMD("reply", client_reply_cmd, 3, "noscript loading stale", "connection",
-               "Instruct the server whether to reply to commands", "3.2.0", "O(1)"),
-    CLIENT_CMD("no-evict", client_no_evict_cmd, 3, "admin noscript loading stale", "connection",
-               "Set client eviction mode for the current connection", "7.0.0", "O(1)"),
-    CLIENT_CMD("pause", client_pause_cmd, -3, "admin noscript loading stale", "connection",
-               "Stop processing commands from clients for some time", "2.9.50", "O(1)"),
-    CLIENT_CMD("unpause", client_unpause_cmd, 2, "admin noscript loading stale", "connection",
-               "Resume processing of clients that were paused", "6.2.0",
-               "O(N) Where N is the number of paused clients"),
-    CLIENT_CMD("getredir", client_getredir_cmd, 2, "noscript loading stale", "connection",
-               "Get tracking notifications redirection client ID if any", "6.0.0", "O(1)"),
-    CLIENT_CMD("trackinginfo", client_trackinginfo_cmd, 2, "noscript loading stale",
-               "connection",
-               "Return information about server assisted client side caching for the current "
-               "connection",
-               "6.2.0", "O(1)"),
-    CLIENT_CMD("help", client_help_cmd, 2, "loading stale", "connection",
-               "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
+    {"client", nullptr, -2, "", 0, 0, 0, "", "A container for client connection commands", "2.4.0",
+     "connection", "Depends on subcommand."},
+    {"client|id", client_id_cmd, 2, "noscript loading stale", 0, 0, 0, "connection",
+     "Returns the client ID for the current connection", "5.0.0", "connection", "O(1)"},
+    {"client|setname", client_setname_cmd, 3, "noscript loading stale", 0, 0, 0, "connection",
+     "Set the current connection name", "2.6.9", "connection", "O(1)"},
+    {"client|getname", client_getname_cmd, 2, "noscript loading stale", 0, 0, 0, "connection",
+     "Get the current connection name", "2.6.9", "connection", "O(1)"},
+    {"client|list", client_list_cmd, -2, "admin noscript loading stale", 0, 0, 0, "connection",
+     "Get the list of client connections", "2.4.0", "connection",
+     "O(N) where N is the number of client connections"},
+    {"client|info", client_info_cmd, 2, "noscript loading stale", 0, 0, 0, "connection",
+     "Returns information about the current client connection.", "6.2.0", "connection", "O(1)"},
+    {"client|kill", client_kill_cmd, -3, "admin noscript loading stale", 0, 0, 0, "connection",
+     "Kill the connection of a client", "2.4.0", "connection",
+     "O(N) where N is the number of client connections"},
+    {"client|reply", client_reply_cmd, 3, "noscript loading stale", 0, 0, 0, "connection",
+     "Instruct the server whether to reply to commands", "3.2.0", "connection", "O(1)"},
+    {"client|no-evict", client_no_evict_cmd, 3, "admin noscript loading stale", 0, 0, 0,
+     "connection", "Set client eviction mode for the current connection", "7.0.0", "connection",
+     "O(1)"},
+    {"client|pause", client_pause_cmd, -3, "admin noscript loading stale", 0, 0, 0, "connection",
+     "Stop processing commands from clients for some time", "2.9.50", "connection", "O(1)"},
+    {"client|unpause", client_unpause_cmd, 2, "admin noscript loading stale", 0, 0, 0, "connection",
+     "Resume processing of clients that were paused", "6.2.0", "connection",
+     "O(N) Where N is the number of paused clients"},
+    {"client|getredir", client_getredir_cmd, 2, "noscript loading stale", 0, 0, 0, "connection",
+     "Get tracking notifications redirection client ID if any", "6.0.0", "connection", "O(1)"},
+    {"client|trackinginfo", client_trackinginfo_cmd, 2, "noscript loading stale", 0, 0, 0,
+     "connection",
+     "Return information about server assisted client side caching for the current "
+     "connection",
+     "6.2.0", "connection", "O(1)"},
+    {"client|help", client_help_cmd, 2, "loading stale", 0, 0, 0, "connection",
+     "Show helpful text about the different subcommands", "5.0.0", "connection", "O(1)"},
 };
-#undef CLIENT_CMD
 
 }  // namespace
 

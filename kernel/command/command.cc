@@ -296,7 +296,6 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     if (!sub) {
       std::string upper = cmd->name;
       for (char& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
-      cmd->rejected_calls++;
       reply_unknown_subcommand(&ctx, argv[1], upper.c_str());
       return;
     }

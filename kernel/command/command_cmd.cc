@@ -115,8 +115,8 @@ void reply_command_info(ReplySink* r, const Command& c) {
 // One COMMAND DOCS value: a map of the documentation fields the command declares (group always;
 // "module" when a module declared none), then its subcommands as a map of the same.
 void reply_command_docs(ReplySink* r, const Command& c) {
-  long n = 1 + !c.summary.empty() + !c.since.empty() + !c.complexity.empty() +
-           !c.subcommands.empty();
+  long n =
+      1 + !c.summary.empty() + !c.since.empty() + !c.complexity.empty() + !c.subcommands.empty();
   r->aggregate(Agg::kMap, n);
   if (!c.summary.empty()) {
     r->bulk("summary");
@@ -332,32 +332,30 @@ int command_help_cmd(Ctx* ctx, int, const lunar_str*) {
 // ---------------------------------------------------------------------------------------------
 // Registration (metadata as Redis 7.0's COMMAND INFO / COMMAND DOCS show it)
 // ---------------------------------------------------------------------------------------------
-#define COMMAND_SUB(sub, fn, arity, summary, since, complexity)                               \
-  {"command|" sub, fn, arity, "loading stale", 0, 0, 0, "connection", summary, since, "server", \
-   complexity}
-
 const KernelCommand kCommandCommands[] = {
     {"command", command_cmd, -1, "loading stale", 0, 0, 0, "connection",
      "Get array of Redis command details", "2.8.13", "server",
      "O(N) where N is the total number of Redis commands"},
-    COMMAND_SUB("count", command_count_cmd, 2, "Get total number of Redis commands", "2.8.13",
-                "O(1)"),
-    COMMAND_SUB("list", command_list_cmd, -2, "Get an array of Redis command names", "7.0.0",
-                "O(N) where N is the total number of Redis commands"),
-    COMMAND_SUB("info", command_info_cmd, -2,
-                "Get array of specific Redis command details, or all when no argument is given.",
-                "2.8.13", "O(N) where N is the number of commands to look up"),
-    COMMAND_SUB("docs", command_docs_cmd, -2, "Get array of specific Redis command documentation",
-                "7.0.0", "O(N) where N is the number of commands to look up"),
-    COMMAND_SUB("getkeys", command_getkeys_cmd, -4, "Extract keys given a full Redis command",
-                "2.8.13", "O(N) where N is the number of arguments to the command"),
-    COMMAND_SUB("getkeysandflags", command_getkeysandflags_cmd, -4,
-                "Extract keys and access flags given a full Redis command", "7.0.0",
-                "O(N) where N is the number of arguments to the command"),
-    COMMAND_SUB("help", command_help_cmd, 2, "Show helpful text about the different subcommands",
-                "5.0.0", "O(1)"),
+    {"command|count", command_count_cmd, 2, "loading stale", 0, 0, 0, "connection",
+     "Get total number of Redis commands", "2.8.13", "server", "O(1)"},
+    {"command|list", command_list_cmd, -2, "loading stale", 0, 0, 0, "connection",
+     "Get an array of Redis command names", "7.0.0", "server",
+     "O(N) where N is the total number of Redis commands"},
+    {"command|info", command_info_cmd, -2, "loading stale", 0, 0, 0, "connection",
+     "Get array of specific Redis command details, or all when no argument is given.", "2.8.13",
+     "server", "O(N) where N is the number of commands to look up"},
+    {"command|docs", command_docs_cmd, -2, "loading stale", 0, 0, 0, "connection",
+     "Get array of specific Redis command documentation", "7.0.0", "server",
+     "O(N) where N is the number of commands to look up"},
+    {"command|getkeys", command_getkeys_cmd, -4, "loading stale", 0, 0, 0, "connection",
+     "Extract keys given a full Redis command", "2.8.13", "server",
+     "O(N) where N is the number of arguments to the command"},
+    {"command|getkeysandflags", command_getkeysandflags_cmd, -4, "loading stale", 0, 0, 0,
+     "connection", "Extract keys and access flags given a full Redis command", "7.0.0", "server",
+     "O(N) where N is the number of arguments to the command"},
+    {"command|help", command_help_cmd, 2, "loading stale", 0, 0, 0, "connection",
+     "Show helpful text about the different subcommands", "5.0.0", "server", "O(1)"},
 };
-#undef COMMAND_SUB
 
 }  // namespace
 

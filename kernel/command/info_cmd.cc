@@ -34,7 +34,7 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Instantaneous metrics: a ring of per-interval rates, averaged on read (Redis's method)
 // ---------------------------------------------------------------------------------------------
-constexpr int kSamples = 16;           // ring length: the average spans ~1.6 s
+constexpr int kSamples = 16;  // ring length: the average spans ~1.6 s
 constexpr long long kSamplePeriodMs = 100;
 
 struct Metric {
@@ -138,8 +138,9 @@ void gen_server(std::string* out) {
   out->append("redis_mode:standalone\r\n");
   addf(out, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
   addf(out, "arch_bits:%d\r\n", static_cast<int>(sizeof(void*) * 8));
-  out->append("monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:libuv\r\n"
-              "atomicvar_api:c11-builtin\r\n");
+  out->append(
+      "monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:libuv\r\n"
+      "atomicvar_api:c11-builtin\r\n");
   addf(out, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
   addf(out, "process_id:%d\r\n", static_cast<int>(getpid()));
   out->append("process_supervised:no\r\n");
@@ -253,8 +254,7 @@ void gen_stats(std::string* out) {
   const Stats& s = g_server.stats;
   addf(out, "total_connections_received:%lld\r\n", s.total_connections_received);
   addf(out, "total_commands_processed:%lld\r\n", s.total_commands_processed);
-  addf(out, "instantaneous_ops_per_sec:%lld\r\n",
-       static_cast<long long>(g_metrics.ops.average()));
+  addf(out, "instantaneous_ops_per_sec:%lld\r\n", static_cast<long long>(g_metrics.ops.average()));
   addf(out, "total_net_input_bytes:%lld\r\n", s.total_net_input_bytes);
   addf(out, "total_net_output_bytes:%lld\r\n", s.total_net_output_bytes);
   out->append("total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\n");
@@ -322,7 +322,8 @@ void gen_modules(std::string* out) {
 
 void add_command_stats(std::string* out, const Command& c) {
   if (c.calls || c.failed_calls || c.rejected_calls) {
-    addf(out, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
+    addf(out,
+         "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
          "failed_calls=%lld\r\n",
          c.fullname.c_str(), c.calls, c.usec,
          c.calls ? static_cast<double>(c.usec) / static_cast<double>(c.calls) : 0.0,
@@ -338,9 +339,10 @@ void gen_commandstats(std::string* out) {
 // Errors by code, in code order (Redis keeps them in a radix tree).
 void gen_errorstats(std::string* out) {
   std::vector<std::pair<std::string, long long>> codes(g_server.error_codes.begin(),
-                                                        g_server.error_codes.end());
+                                                       g_server.error_codes.end());
   std::sort(codes.begin(), codes.end());
-  for (const auto& [code, count] : codes) addf(out, "errorstat_%s:count=%lld\r\n", code.c_str(), count);
+  for (const auto& [code, count] : codes)
+    addf(out, "errorstat_%s:count=%lld\r\n", code.c_str(), count);
 }
 
 // Per-command latency percentiles need a histogram per command, which the dispatcher does not

@@ -170,13 +170,13 @@ const KernelCommand kModuleCommands[] = {
     {"module", nullptr, -2, "", 0, 0, 0, "", "A container for module commands", "4.0.0",
      "server", "Depends on subcommand."},
     {"module|list", module_list_cmd, 2, "admin noscript", 0, 0, 0, "",
-     "Returns all loaded modules.", "4.0.0", "server", "O(N) where N is the number of loaded modules."},
+     "List all modules loaded by the server", "4.0.0", "server", "O(N) where N is the number of loaded modules."},
     {"module|load", module_load_cmd, -3, "admin noscript no_async_loading", 0, 0, 0, "",
-     "Loads a module.", "4.0.0", "server", "O(1)"},
+     "Load a module", "4.0.0", "server", "O(1)"},
     {"module|unload", module_unload_cmd, 3, "admin noscript no_async_loading", 0, 0, 0, "",
-     "Unloads a module.", "4.0.0", "server", "O(1)"},
+     "Unload a module", "4.0.0", "server", "O(1)"},
     {"module|help", module_help_cmd, 2, "loading stale", 0, 0, 0, "",
-     "Returns helpful text about the different subcommands.", "5.0.0", "server", "O(1)"},
+     "Show helpful text about the different subcommands", "5.0.0", "server", "O(1)"},
 };
 }  // namespace
 

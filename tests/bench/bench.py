@@ -88,12 +88,16 @@ def run_benchmark(port, wl, args, pipeline):
                            timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
+    text = (p.stderr.decode() + p.stdout.decode()).strip()
+    if "unknown command" in text:
+        return "unknown command"
     if p.returncode != 0:
-        return (p.stderr.decode().strip() or p.stdout.decode().strip())[:60] or "failed"
+        return text.splitlines()[-1].replace("Error from server: ", "")[:40] if text else "failed"
     rows = [r for r in csv.DictReader(io.StringIO(p.stdout.decode())) if r.get("rps")]
     if not rows:
-        return (p.stderr.decode().strip() or "no output")[:60]
-    r = rows[0]
+        return (text.splitlines() or ["no output"])[-1][:40]
+    # The last row is the workload itself (lrange_* first prints the LPUSH that fills the list).
+    r = rows[-1]
     return float(r["rps"]), float(r.get("p50_latency_ms") or 0)
 
 

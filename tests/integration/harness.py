@@ -26,7 +26,9 @@ parent), and their stdout/stderr go to a log file whose tail is printed when a t
 
 import atexit
 import ctypes
+import difflib
 import os
+import pprint
 import random
 import re
 import shlex
@@ -65,7 +67,8 @@ def redis_bin():
 
 def tool_bin(name):
     """A redis-tools binary (redis-cli, redis-benchmark), or None when not installed."""
-    return shutil.which(name) or (f"/usr/bin/{name}" if os.path.exists(f"/usr/bin/{name}") else None)
+    path = shutil.which(name) or f"/usr/bin/{name}"
+    return path if os.path.exists(path) else None
 
 
 def lunar_is_redis():
@@ -172,7 +175,8 @@ class Server:
                 pass
             time.sleep(0.03)
         self.stop()
-        raise ServerError(f"{self.label} did not answer PING within {timeout}s:\n" + self.log_tail())
+        raise ServerError(f"{self.label} did not answer PING within {timeout}s:\n"
+                          + self.log_tail())
 
     @property
     def pid(self):
@@ -716,7 +720,9 @@ def int_within(tolerance):
 
 
 def info_fields(raw):
-    """Normalizer for INFO-like text replies: {section: [field names]} (values dropped)."""
+    """Normalizer for INFO-like text replies: {section: [field names]} (values dropped). Fields
+    named lunar_* are Lunar's additions and are left out, so Redis's fields must all be there,
+    in Redis's order."""
     v = parse(raw)
     text = v.decode() if isinstance(v, bytes) else str(v)
     out, section = {}, None
@@ -725,7 +731,9 @@ def info_fields(raw):
             section = line[1:].strip()
             out[section] = []
         elif ":" in line and section is not None:
-            out[section].append(line.split(":", 1)[0])
+            name = line.split(":", 1)[0]
+            if not name.startswith("lunar_"):
+                out[section].append(name)
     return out
 
 
@@ -810,13 +818,26 @@ def _fmt_cmd(args):
     return " ".join(parts)
 
 
+def _diff_text(a, b, limit=40):
+    """A unified diff of two (normalized) values' pretty-printed forms, for failure messages."""
+    la = pprint.pformat(a, width=100).splitlines()
+    lb = pprint.pformat(b, width=100).splitlines()
+    if len(la) + len(lb) < 4:
+        return ""
+    d = list(difflib.unified_diff(la, lb, "lunar", "redis", lineterm="", n=1))
+    if len(d) > limit:
+        d = d[:limit] + [f"... ({len(d) - limit} more diff lines)"]
+    return "\n  diff:\n" + "\n".join("    " + x for x in d)
+
+
 class DiffTest(unittest.TestCase):
     """Runs the same commands against Lunar and Redis and compares the raw replies.
 
     One lunar and one redis server per test class (extra args in LUNAR_ARGS / REDIS_ARGS,
     LUNAR_CONFIG for a TOML config), persistent clients per protocol, FLUSHALL and SELECT 0
     before every test. A test that changes connection state (CLIENT REPLY, HELLO, AUTH, SELECT
-    in a way it does not undo...) should use its own clients: self.lunar.client(), self.redis.client().
+    in a way it does not undo...) should use its own clients: self.lunar.client(),
+    self.redis.client().
     """
 
     LUNAR_ARGS = ()
@@ -939,6 +960,7 @@ class DiffTest(unittest.TestCase):
                     f"  lunar: {readable(lr)}\n  redis: {readable(rr)}")
             if normalize is not None:
                 text += f"\n  normalized lunar: {ln!r}\n  normalized redis: {rn!r}"
+                text += _diff_text(ln, rn)
             if msg:
                 text += f"\n  {msg}"
             if os.environ.get("LUNAR_DIFF_ALL"):
@@ -1013,7 +1035,10 @@ def main(argv=None):
     loader = unittest.TestLoader()
     names = [a for a in argv if not a.startswith("-")]
     verbosity = 1 if "-q" in argv else 2
-    suite = loader.loadTestsFromNames(names, module) if names else loader.loadTestsFromModule(module)
+    if names:
+        suite = loader.loadTestsFromNames(names, module)
+    else:
+        suite = loader.loadTestsFromModule(module)
     print(f"lunar: {lunar_bin()}\nredis: {redis_bin()}", flush=True)
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=verbosity,
                                      resultclass=_CountingResult)

@@ -5,6 +5,7 @@ strings module. Every class runs twice: RESP2 (TestX) and RESP3 (TestXResp3).
 """
 
 import os
+import random
 import sys
 import time
 
@@ -90,7 +91,8 @@ class TestExpire(harness.DiffTest):
         self.check_all([
             "SET a 1",
             "EXPIRE a", "EXPIRE", "EXPIRE a abc", "EXPIRE a 1.5", "EXPIRE a ''", "EXPIRE a ' 1'",
-            "EXPIRE a 9223372036854775807", "EXPIRE a 9223372036854775", "EXPIRE a 9223372036854776",
+            "EXPIRE a 9223372036854775807", "EXPIRE a 9223372036854775",
+            "EXPIRE a 9223372036854776",
             "EXPIRE a -9223372036854775808", "EXPIRE a 9223372036854775808",
             "PEXPIRE a 9223372036854775807", "PEXPIRE a -9223372036854775808", "PEXPIRE a abc",
             "EXPIREAT a 9223372036854775807", "EXPIREAT a abc", "EXPIREAT a",
@@ -136,6 +138,16 @@ class TestExpire(harness.DiffTest):
         self.check_all(["GET a", "EXISTS a b c", "TTL a", "PTTL b", "TYPE a", "EXPIRE a 10",
                         "PERSIST b", "TOUCH a b c", "DBSIZE", "KEYS *"])
 
+    def test_active_expiry(self):
+        """Expired keys nobody touches are removed by the server's own cycle."""
+        self.check("MSET", *[x for i in range(200) for x in (f"e:{i}", "v")])
+        for i in range(200):
+            self.check("PEXPIRE", f"e:{i}", "20")
+        self.check_all(["SET keep 1", "DBSIZE"])
+        time.sleep(2.5)
+        self.check("DBSIZE")
+        self.check("INFO", "keyspace")
+
     def test_set_overwrites_ttl(self):
         self.check_all(["SET a 1", "EXPIRE a 100", "SET a 2", "TTL a",
                         "SET b 1 EX 100", "PERSIST b", "TTL b"])
@@ -171,6 +183,34 @@ class TestKeysPattern(harness.DiffTest):
     def test_keys(self):
         for p in self.PATTERNS:
             self.check_sorted("KEYS", p)
+
+    def test_keys_random_patterns(self):
+        rnd = random.Random(7)
+        alphabet = "ab?*[]^-\\"
+        for _ in range(300):
+            p = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 7)))
+            self.check_sorted("KEYS", p)
+
+    def test_keys_random_names(self):
+        self.check("FLUSHALL")
+        rnd = random.Random(11)
+        names = {"".join(rnd.choice("ab[]*?\\-^") for _ in range(rnd.randint(0, 5)))
+                 for _ in range(200)}
+        for n in names:
+            self.check("SET", n, "v")
+        for p in ["*", "a*", "*b", "[ab]*", "\\[*", "*\\]", "?", "??", "[\\[]*", "*[*]*",
+                  "[^a]*", "a[a-b]?", "*\\\\*", "[]", "[-]*", "[\\-]*"]:
+            self.check_sorted("KEYS", p)
+
+    def test_keys_pathological_pattern(self):
+        """Backtracking-heavy patterns finish quickly (no exponential matcher)."""
+        self.check("SET", "a" * 100, "v")
+        for p in ["*a" * 30 + "b", "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "*" * 200 + "b",
+                  "?*" * 40 + "b"]:
+            t0 = time.monotonic()
+            self.check_sorted("KEYS", p)
+            self.check("SCAN", "0", "MATCH", p, "COUNT", "1000", normalize=harness.error_or_type)
+            self.assertLess(time.monotonic() - t0, 3.0, f"KEYS {p} took too long")
 
     def test_keys_errors(self):
         self.check_all(["KEYS", "KEYS a b"])
@@ -224,6 +264,32 @@ class TestKeysPattern(harness.DiffTest):
         self.check_scan("COUNT", "7")
         self.check_scan("MATCH", "k:1*", "COUNT", "50")
 
+    def test_scan_guarantee_under_writes(self):
+        """Keys present for the whole iteration are returned, while other keys come and go."""
+        for s in (self.lunar, self.redis):
+            c = s.client(resp=self.DEFAULT_RESP)
+            w = s.client()
+            try:
+                c.call("FLUSHALL")
+                stable = {b"stable:%d" % i for i in range(500)}
+                c.call("MSET", *[x for k in stable for x in (k, "v")])
+                cursor, seen, i = b"0", set(), 0
+                while True:
+                    v = parse(c.call("SCAN", cursor, "COUNT", "10"))
+                    seen.update(v[1])
+                    for _ in range(20):
+                        w.call("SET", "churn:%d" % i, "v")
+                        if i % 3 == 0:
+                            w.call("DEL", "churn:%d" % (i // 2))
+                        i += 1
+                    cursor = v[0]
+                    if cursor == b"0":
+                        break
+                self.assertEqual(stable - seen, set(), f"{s.label}: SCAN missed stable keys")
+            finally:
+                c.close()
+                w.close()
+
     def test_scan_errors(self):
         self.check_all([
             "SCAN", "SCAN abc", "SCAN 1.5", "SCAN 18446744073709551616", "SCAN 0x10", "SCAN 1e3",
@@ -239,14 +305,13 @@ class TestKeysPattern(harness.DiffTest):
             self.check("SCAN", cur, "COUNT", "1000", normalize=harness.error_or_type)
 
     def test_randomkey(self):
-        c = self.check("RANDOMKEY", normalize=harness.raw_shape)
+        self.check("RANDOMKEY", normalize=harness.raw_shape)
         names = {n.encode() for n in self.NAMES}
         for _ in range(20):
             lv, rv = self.both_parsed("RANDOMKEY")
             self.assertIn(lv, names)
             self.assertIn(rv, names)
         self.check_all(["FLUSHALL", "RANDOMKEY", "SET only 1", "RANDOMKEY", "RANDOMKEY x"])
-        del c
 
 
 class TestRename(harness.DiffTest):

@@ -88,9 +88,9 @@ std::string set(std::vector<std::pair<std::string_view, std::string_view>> pairs
 class Recorder final : public lunar::ReplySink {
  public:
   std::string out;
-  void simple(std::string_view s) override { add("+" + std::string(s)); }
-  void error(std::string_view s) override { add("-" + std::string(s)); }
-  void integer(long long v) override { add(":" + std::to_string(v)); }
+  void simple(std::string_view s) override { add(std::string("+").append(s)); }
+  void error(std::string_view s) override { add(std::string("-").append(s)); }
+  void integer(long long v) override { add(std::string(":").append(std::to_string(v))); }
   void bulk(std::string_view s) override { add(std::string(s)); }
   void null() override { add("(nil)"); }
   void null_array() override { add("(nil)"); }
