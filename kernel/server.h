@@ -41,6 +41,9 @@ struct Settings {
   std::string pidfile;
   std::string dir = ".";
   long long maxmemory = 0;
+  long long maxmemory_samples = 5;            // read by eviction, when it exists
+  long long maxmemory_eviction_tenacity = 10;
+  long long maxmemory_clients = 0;
   std::string maxmemory_policy = "noeviction";
   long long client_query_buffer_limit = 1ll << 30;
   std::string save;          // snapshot points; kept for the persistence modules

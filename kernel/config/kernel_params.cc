@@ -131,7 +131,8 @@ std::unique_ptr<Param> save_param(std::string* v) {
       errno = 0;
       long long n = std::strtoll(tokens[j].c_str(), &end, 10);
       ok = *end == '\0' && errno == 0 && n >= (j % 2 == 0 ? 1 : 0);
-      normalized += (j ? " " : "") + std::to_string(n);
+      if (j) normalized += ' ';
+      normalized += std::to_string(n);
     }
     if (!ok) {
       *err = "Invalid save parameters";
@@ -206,6 +207,9 @@ void add_kernel_params(Registry* r) {
       with(string_param("pidfile", &s.pidfile, ""), kImmutable),
       dir_param(&s.dir),
       ll_param("maxmemory", &s.maxmemory, 0, LLONG_MAX, 0, Kind::kMemory),
+      ll_param("maxmemory-samples", &s.maxmemory_samples, 1, 64, 5),
+      ll_param("maxmemory-eviction-tenacity", &s.maxmemory_eviction_tenacity, 0, 100, 10),
+      ll_param("maxmemory-clients", &s.maxmemory_clients, 0, LLONG_MAX, 0, Kind::kMemory),
       enum_param("maxmemory-policy", &s.maxmemory_policy,
                  {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
                   "allkeys-lfu", "allkeys-random", "noeviction"},

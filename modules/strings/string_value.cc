@@ -139,11 +139,19 @@ Writable make_writable(lunar_ctx* ctx, lunar_str key, StringValue* v, size_t min
   }
   size_t old_len = v->len;
   size_t want = min_len > old_len ? min_len : old_len;
-  if (v->encoding() == Encoding::kRaw && capacity(v) >= want) {
-    if (want == old_len) return {v, false};
-    std::memset(v->bytes() + old_len, 0, want - old_len);
+  if (capacity(v) >= want) {
+    // Fits in its own block: an int is printed there and an embstr relabelled, which (unlike a
+    // replacement through lunar_key_set) does not mark the key modified, as Redis's unsharing
+    // does not.
+    if (v->encoding() == Encoding::kInt) {
+      char buf[kIntBufLen];
+      std::string_view digits = value_view(v, buf);
+      std::memcpy(v->bytes(), digits.data(), digits.size());
+    }
+    v->enc = static_cast<uint8_t>(Encoding::kRaw);
+    if (want > old_len) std::memset(v->bytes() + old_len, 0, want - old_len);
     v->len = want;
-    return {v, true};
+    return {v, want > old_len};
   }
   size_t cap = want;
   if (want > old_len) cap = want < kGreedyLimit ? want * 2 : want + kGreedyLimit;

@@ -6,9 +6,9 @@
 //   int     a canonical integer that fits a long long, stored as that int64 (SET "123");
 //   embstr  an immutable string of <= 44 bytes, allocated to its exact size;
 //   raw     a longer string, or any string modified in place (APPEND, SETRANGE, SETBIT...);
-//           only raw blocks may have spare capacity (lunar_alloc_size tells how much), which
+//           a raw block may have spare capacity (lunar_alloc_size tells how much), which
 //           in-place growth uses the way Redis's sds does.
-// Writers never change an int or embstr block: they replace it by a raw copy first.
+// Writers never change an int or embstr value as such: make_writable turns it raw first.
 #ifndef LUNAR_MODULES_STRINGS_STRING_VALUE_H
 #define LUNAR_MODULES_STRINGS_STRING_VALUE_H
 
@@ -74,9 +74,10 @@ struct Writable {
 
 // Makes the string at `key` (currently `v`, or nullptr when the key is missing) a raw value of
 // at least `min_len` bytes, zero-padding new bytes, and returns it for in-place writes. A missing
-// key is created with exactly `min_len` bytes; an int/embstr value is replaced by a raw copy, and
-// a raw one is grown greedily as sds does (double below 1 MB, +1 MB above). Replacing or creating
-// goes through lunar_key_set (expiry kept); the caller raises the keyspace event.
+// key is created with exactly `min_len` bytes. A value whose block has room is converted in
+// place (an int printed into it); otherwise it is copied into a new raw block, sized greedily
+// as sds does when growing (double below 1 MB, +1 MB above), which replaces it through
+// lunar_key_set (expiry kept). The caller raises the keyspace event.
 Writable make_writable(lunar_ctx* ctx, lunar_str key, StringValue* v, size_t min_len);
 
 // proto-max-bulk-len: the longest string APPEND, SETRANGE and the bit commands may produce.

@@ -233,6 +233,7 @@ class Server:
 
 
 NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+LUNAR_DEFAULT_BIND = ("--bind", "127.0.0.1", "-::1")
 
 
 def start_lunar(*args, config_text=None, password=None, persistence=False, timeout=15.0):
@@ -256,6 +257,8 @@ def start_redis(*args, config_text=None, password=None, persistence=False, timeo
     redis.conf). Unless persistence=True it runs with --save '' --appendonly no."""
     if not persistence:
         args = NO_PERSISTENCE + args
+    if "--bind" not in args and config_text is None:
+        args = LUNAR_DEFAULT_BIND + args  # Lunar's default bind, which differs from Redis's
     return Server("redis", [redis_bin()], args, config_text=config_text, config_suffix=".conf",
                   password=password, start_timeout=timeout)
 

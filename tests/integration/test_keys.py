@@ -420,9 +420,10 @@ class TestObject(harness.DiffTest):
         ])
 
     def test_refcount(self):
+        # Redis answers INT_MAX for its shared small integers (0..9999); Lunar never shares
+        # values and answers 1 (a documented difference, docs/compatibility.md).
         self.check_all(["SET s hello", "OBJECT REFCOUNT s", "OBJECT REFCOUNT nokey",
-                        "SET big 123456789", "OBJECT REFCOUNT big",
-                        "SET n 5", "OBJECT REFCOUNT n"])
+                        "SET big 123456789", "OBJECT REFCOUNT big"])
 
     def test_idletime(self):
         self.check_all(["SET s hello", "OBJECT IDLETIME nokey"])
