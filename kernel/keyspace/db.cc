@@ -157,6 +157,7 @@ void Db::clear() {
   }
   std::vector<Slot>().swap(slots_);
   Index().swap(index_);
+  index_.max_load_factor(kMaxLoadFactor);
   std::vector<uint32_t>().swap(volatile_);
 }
 

@@ -51,8 +51,11 @@ uint32_t lru_clock();                       // current seconds clock for Slot::l
 class Db {
  public:
   static constexpr uint32_t kNoPos = UINT32_MAX;
+  // Robin hood probing stays short at high load; 0.8 instead of robin_map's 0.5 saves a third of
+  // the index's memory.
+  static constexpr float kMaxLoadFactor = 0.8f;
 
-  Db() = default;
+  Db() { index_.max_load_factor(kMaxLoadFactor); }
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db();
