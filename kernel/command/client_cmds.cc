@@ -417,8 +417,7 @@ int client_help_cmd(Ctx* ctx, int, const lunar_str*) {
       "    Protect current client connection from eviction.",
       "HELP",
       "    Prints this help."};
-  ctx->reply->aggregate(Agg::kArray, sizeof lines / sizeof lines[0]);
-  for (const char* l : lines) ctx->reply->simple(l);
+  reply_lines(ctx, lines);
   return LUNAR_OK;
 }
 
@@ -466,7 +465,7 @@ const KernelCommand kClientCommands[] = {
 }  // namespace
 
 void register_client_commands() {
-  register_table(kClientCommands, sizeof kClientCommands / sizeof kClientCommands[0]);
+  register_table(kClientCommands);
 }
 
 }  // namespace lunar

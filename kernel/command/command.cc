@@ -247,6 +247,11 @@ void reply_wrong_arity(Ctx* ctx, std::string_view fullname) {
                static_cast<int>(fullname.size()), fullname.data());
 }
 
+void reply_lines(Ctx* ctx, const char* const* lines, size_t n) {
+  ctx->reply->aggregate(Agg::kArray, static_cast<long>(n));
+  for (size_t i = 0; i < n; i++) ctx->reply->simple(lines[i]);
+}
+
 bool arg_is(const lunar_str& a, std::string_view kw) {
   return a.len == kw.size() && strncasecmp(a.ptr, kw.data(), a.len) == 0;
 }

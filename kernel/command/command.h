@@ -122,6 +122,10 @@ struct KernelCommand {
 };
 // Registers a table of kernel commands; aborts on a malformed row (a programming error).
 void register_table(const KernelCommand* rows, size_t n);
+template <size_t N>
+void register_table(const KernelCommand (&rows)[N]) {
+  register_table(rows, N);
+}
 
 // Dispatches one request of `c`: lookup, arity, auth and state checks, then the handler.
 void call_command(Client* c, int argc, const lunar_str* argv);
@@ -140,6 +144,12 @@ void reply_syntax_error(Ctx* ctx);
 // "ERR unknown subcommand 'x'. Try CONFIG HELP."
 void reply_unknown_subcommand(Ctx* ctx, const lunar_str& sub, const char* container);
 void reply_wrong_arity(Ctx* ctx, std::string_view fullname);
+// A HELP reply: the lines as an array of simple strings.
+void reply_lines(Ctx* ctx, const char* const* lines, size_t n);
+template <size_t N>
+void reply_lines(Ctx* ctx, const char* const (&lines)[N]) {
+  reply_lines(ctx, lines, N);
+}
 // Case-insensitive comparison of an argument with a keyword.
 bool arg_is(const lunar_str& a, std::string_view kw);
 // Parses argv as a long long; replies LUNAR_ERR_NOT_INTEGER and returns false otherwise.

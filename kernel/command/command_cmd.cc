@@ -324,8 +324,7 @@ int command_help_cmd(Ctx* ctx, int, const lunar_str*) {
       "    Return the keys and the access flags from a full Redis command.",
       "HELP",
       "    Prints this help."};
-  ctx->reply->aggregate(Agg::kArray, sizeof lines / sizeof lines[0]);
-  for (const char* l : lines) ctx->reply->simple(l);
+  reply_lines(ctx, lines);
   return LUNAR_OK;
 }
 
@@ -360,7 +359,7 @@ const KernelCommand kCommandCommands[] = {
 }  // namespace
 
 void register_command_commands() {
-  register_table(kCommandCommands, sizeof kCommandCommands / sizeof kCommandCommands[0]);
+  register_table(kCommandCommands);
 }
 
 }  // namespace lunar

@@ -476,7 +476,7 @@ const KernelCommand kInfoCommands[] = {
 void register_info_commands() {
   g_memory_at_startup = memory::used();
   if (g_master_replid.empty()) g_master_replid = random_hex40();
-  register_table(kInfoCommands, sizeof kInfoCommands / sizeof kInfoCommands[0]);
+  register_table(kInfoCommands);
 }
 
 }  // namespace lunar

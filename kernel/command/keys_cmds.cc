@@ -647,8 +647,7 @@ int object_help_cmd(Ctx* ctx, int, const lunar_str*) {
       "HELP",
       "    Prints this help.",
   };
-  ctx->reply->aggregate(Agg::kArray, sizeof lines / sizeof lines[0]);
-  for (const char* l : lines) ctx->reply->simple(l);
+  reply_lines(ctx, lines);
   return LUNAR_OK;
 }
 
@@ -734,7 +733,7 @@ const KernelCommand kKeysCommands[] = {
 }  // namespace
 
 void register_keys_commands() {
-  register_table(kKeysCommands, sizeof kKeysCommands / sizeof kKeysCommands[0]);
+  register_table(kKeysCommands);
 }
 
 }  // namespace lunar

@@ -321,8 +321,7 @@ int debug_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",
         "    Print this help."};
-    ctx->reply->aggregate(Agg::kArray, sizeof lines / sizeof lines[0]);
-    for (const char* l : lines) ctx->reply->simple(l);
+    reply_lines(ctx, lines);
     return LUNAR_OK;
   }
   reply_errorf(ctx, "ERR unknown subcommand '%.128s'. Try DEBUG HELP.",
@@ -366,7 +365,7 @@ const KernelCommand kServerCommands[] = {
 }  // namespace
 
 void register_server_commands() {
-  register_table(kServerCommands, sizeof kServerCommands / sizeof kServerCommands[0]);
+  register_table(kServerCommands);
 }
 
 }  // namespace lunar

@@ -104,7 +104,7 @@ std::string text_to_toml(const Param& p, const std::string& text) {
         const char* unit;
       } units[] = {{1ull << 30, "gb"}, {1ull << 20, "mb"}, {1ull << 10, "kb"}};
       for (const auto& u : units)
-        if (v % u.size == 0) return "\"" + std::to_string(v / u.size) + u.unit + "\"";
+        if (v % u.size == 0) return std::string(1, '"').append(std::to_string(v / u.size)).append(u.unit).append(1, '"');
       return text;
     }
     case Kind::kOctal:

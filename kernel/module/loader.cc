@@ -161,8 +161,7 @@ int module_help_cmd(Ctx* ctx, int, const lunar_str*) {
       "    Unload a module.",
       "HELP",
       "    Print this help."};
-  ctx->reply->aggregate(Agg::kArray, sizeof lines / sizeof lines[0]);
-  for (const char* l : lines) ctx->reply->simple(l);
+  reply_lines(ctx, lines);
   return LUNAR_OK;
 }
 
@@ -181,7 +180,7 @@ const KernelCommand kModuleCommands[] = {
 }  // namespace
 
 void register_module_commands() {
-  register_table(kModuleCommands, sizeof kModuleCommands / sizeof kModuleCommands[0]);
+  register_table(kModuleCommands);
 }
 
 }  // namespace lunar
