@@ -319,11 +319,11 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   }
   ctx.cmd = cmd;
   ctx.module = cmd->owner;
-  g_server.cmd_time_ms = now_ms();
+  long long start = now_us();
+  g_server.cmd_time_ms = start / 1000;
   g_server.current_client = c;
   long long errors_before = g_server.stats.total_error_replies;
   size_t out_before = c->out.size();
-  long long start = now_us();
   int rc = cmd->handler(&ctx, argc, argv);
   long long dur = now_us() - start;
   if (rc != LUNAR_OK && c->out.size() == out_before)
