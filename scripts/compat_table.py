@@ -23,8 +23,16 @@ PARTIAL = {
     "shutdown": "NOSAVE/SAVE accepted; saving arrives with the persistence modules",
     "flushall": "ASYNC frees synchronously",
     "flushdb": "ASYNC frees synchronously",
-    "debug": "SLEEP, POPULATE, SET-ACTIVE-EXPIRE, HELP only",
     "config|rewrite": "rewrites the TOML file the server started with",
+    "command": "tips empty; key specs derived from first/last/step",
+    "command|info": "tips empty; key specs derived from first/last/step",
+    "command|docs": "no arguments, history or doc_flags",
+    "command|getkeys": "keys from first/last/step only (no movable-key commands yet)",
+    "command|getkeysandflags": "keys from first/last/step only; flags approximate",
+    "info": "fields of absent subsystems (scripting, pub/sub, blocking, latencystats) fixed",
+    "unlink": "frees synchronously",
+    "debug": "SLEEP, POPULATE, SET-ACTIVE-EXPIRE, HELP only; allowed without "
+             "enable-debug-command",
 }
 
 BEGIN = "<!-- BEGIN COMMAND TABLE (scripts/compat_table.py) -->"
