@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
 #include "kernel/config/config.h"
 #include "kernel/keyspace/keyspace.h"
@@ -32,7 +33,10 @@ void cron(uv_timer_t*) {
   if (g_server.settings.timeout > 0) {
     std::vector<Client*> idle;
     for (Client* c : g_server.clients) {
-      if (now - c->last_interaction_ms > g_server.settings.timeout * 1000) idle.push_back(c);
+      // Blocked clients wait as long as their command says, as in Redis.
+      if (!(c->flags & kClientBlocked) &&
+          now - c->last_interaction_ms > g_server.settings.timeout * 1000)
+        idle.push_back(c);
     }
     for (Client* c : idle) c->close();
   }
@@ -151,6 +155,7 @@ int run(int argc, char** argv) {
   uv_signal_start(&g_sigint, on_signal, SIGINT);
   uv_signal_init(g_server.loop, &g_sigterm);
   uv_signal_start(&g_sigterm, on_signal, SIGTERM);
+  blocking::init();
   uv_timer_init(g_server.loop, &g_cron);
   uv_timer_start(&g_cron, cron, cron_period_ms(), cron_period_ms());
   log_line(kLogNotice, "Ready to accept connections on port %lld", g_server.settings.port);

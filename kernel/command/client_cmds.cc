@@ -17,7 +17,9 @@
 
 #include "kernel/command/command.h"
 #include "kernel/net/client.h"
+#include "kernel/command/blocking.h"
 #include "kernel/server.h"
+#include "kernel/tx/tx.h"
 #include "kernel/util/numbers.h"
 
 namespace lunar {
@@ -39,10 +41,13 @@ const char* client_type_by_name(const lunar_str& name) {
 std::string client_flags(const Client* c) {
   char f[8];
   size_t n = 0;
+  if (c->flags & kClientBlocked) f[n++] = 'b';
+  if (c->flags & kClientDirtyCas) f[n++] = 'd';
   if (c->flags & kClientCloseAfterReply) f[n++] = 'c';
   if (c->flags & kClientCloseAsap) f[n++] = 'A';
   if (c->flags & kClientUnixSocket) f[n++] = 'U';
   if (c->flags & kClientNoEvict) f[n++] = 'e';
+  if (c->flags & kClientMulti) f[n++] = 'x';
   if (n == 0) f[n++] = 'N';
   return std::string(f, n);
 }
@@ -71,11 +76,12 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
   out->append(c->name);
   n = std::snprintf(
       buf, sizeof buf,
-      " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
-      "argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%d omem=%zu tot-mem=%zu events=%s "
+      " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=%lld qbuf=%zu qbuf-free=%zu "
+      "argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%d omem=%zu tot-mem=%zu events=%s "
       "cmd=",
       (now - c->created_ms) / 1000, (now - c->last_interaction_ms) / 1000, client_flags(c).c_str(),
-      c->db, qbuf, qbuf_cap - std::min(qbuf, qbuf_cap), self ? argv_mem : 0, c->out.capacity(),
+      c->db, tx::queued_count(c), qbuf, qbuf_cap - std::min(qbuf, qbuf_cap),
+      self ? argv_mem : 0, tx::queued_bytes(c), c->out.capacity(),
       c->out.size(), c->out.size(), inflight ? 1 : 0, inflight, tot_mem, inflight ? "rw" : "r");
   out->append(buf, clamp_len(n, sizeof buf));
   out->append(cmd);
@@ -306,14 +312,43 @@ int client_no_evict_cmd(Ctx* ctx, int, const lunar_str* argv) {
   return LUNAR_OK;
 }
 
+// Redis's reply to a CLIENT subcommand given too many arguments.
+void reply_client_syntax(Ctx* ctx, const lunar_str& sub) {
+  reply_errorf(ctx,
+               "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLIENT "
+               "HELP.",
+               std::string(sv(sub)).c_str());
+}
+
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command with its timeout
+// reply or an -UNBLOCKED error. :1 when that client was blocked, :0 otherwise. Redis checks the
+// reason before the id.
+int client_unblock_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
+  if (argc > 4) {
+    reply_client_syntax(ctx, argv[1]);
+    return LUNAR_OK;
+  }
+  auto why = blocking::UnblockReason::kTimeout;
+  if (argc == 4) {
+    if (arg_is(argv[3], "error")) {
+      why = blocking::UnblockReason::kError;
+    } else if (!arg_is(argv[3], "timeout")) {
+      reply_error(ctx, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return LUNAR_OK;
+    }
+  }
+  long long id;
+  if (!arg_ll_or_reply(ctx, argv[2], &id)) return LUNAR_OK;
+  Client* target = client_by_id(id);
+  ctx->reply->integer(target && blocking::unblock_client(target, why) ? 1 : 0);
+  return LUNAR_OK;
+}
+
 // CLIENT PAUSE timeout-ms [WRITE|ALL]. A pause already in force is only ever extended and
 // made stricter, never shortened or relaxed. Redis checks the mode before the timeout.
 int client_pause_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
   if (argc > 4) {
-    reply_errorf(ctx,
-                 "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLIENT "
-                 "HELP.",
-                 std::string(sv(argv[1])).c_str());
+    reply_client_syntax(ctx, argv[1]);
     return LUNAR_OK;
   }
   bool writes_only = false;
@@ -411,6 +446,8 @@ int client_help_cmd(Ctx* ctx, int, const lunar_str*) {
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "TRACKINGINFO",
       "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
@@ -451,6 +488,9 @@ const KernelCommand kClientCommands[] = {
     {"client|unpause", client_unpause_cmd, 2, "admin noscript loading stale", 0, 0, 0, "connection",
      "Resume processing of clients that were paused", "6.2.0", "connection",
      "O(N) Where N is the number of paused clients"},
+    {"client|unblock", client_unblock_cmd, -3, "admin noscript loading stale", 0, 0, 0,
+     "connection", "Unblock a client blocked in a blocking command from a different connection",
+     "5.0.0", "connection", "O(log N) where N is the number of client connections"},
     {"client|getredir", client_getredir_cmd, 2, "noscript loading stale", 0, 0, 0, "connection",
      "Get tracking notifications redirection client ID if any", "6.0.0", "connection", "O(1)"},
     {"client|trackinginfo", client_trackinginfo_cmd, 2, "noscript loading stale", 0, 0, 0,

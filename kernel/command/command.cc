@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "kernel/command/blocking.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
+#include "kernel/tx/tx.h"
 #include "kernel/util/numbers.h"
 
 namespace lunar {
@@ -293,6 +295,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   Ctx ctx{c, &c->writer, c->db, nullptr, nullptr};
   Command* cmd = g_commands.find(sv(argv[0]));
   if (!cmd) {
+    tx::flag_rejected(c);
     reject_unknown(&ctx, argc, argv);
     return;
   }
@@ -301,6 +304,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     if (!sub) {
       std::string upper = cmd->name;
       for (char& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+      tx::flag_rejected(c);
       reply_unknown_subcommand(&ctx, argv[1], upper.c_str());
       return;
     }
@@ -308,17 +312,29 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   }
   if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity || !cmd->handler) {
     cmd->rejected_calls++;
+    if (cmd->name == "exec") {  // Redis answers EXECABORT, in MULTI or not
+      tx::abort_exec(c, "wrong number of arguments for 'exec' command", ctx.reply);
+      return;
+    }
+    tx::flag_rejected(c);
     reply_wrong_arity(&ctx, cmd->fullname);
     return;
   }
   if (!(c->flags & kClientAuthenticated) && !g_server.settings.requirepass.empty() &&
       !(cmd->flags & kCmdNoAuth)) {
     cmd->rejected_calls++;
+    tx::flag_rejected(c);
     reply_error(&ctx, "NOAUTH Authentication required.");
+    return;
+  }
+  if (tx::should_queue(c, cmd)) {
+    tx::queue(c, cmd, argc, argv, ctx.reply);
     return;
   }
   ctx.cmd = cmd;
   ctx.module = cmd->owner;
+  ctx.argc = argc;
+  ctx.argv = argv;
   long long start = now_us();
   g_server.cmd_time_ms = start / 1000;
   g_server.current_client = c;
@@ -334,6 +350,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   g_server.stats.total_commands_processed++;
   g_server.current_client = nullptr;
   c->last_cmd = cmd->fullname;
+  if (blocking::has_ready_keys()) blocking::serve_ready_keys();
 }
 
 }  // namespace lunar

@@ -101,6 +101,9 @@ struct lunar_ctx {
   int db;
   lunar::Command* cmd;
   lunar_module* module;  // the module of the running command, if any
+  int argc = 0;               // the command's arguments (for blocking, which copies them)
+  const lunar_str* argv = nullptr;
+  int flags = 0;              // LUNAR_CTX_*
 };
 
 namespace lunar {

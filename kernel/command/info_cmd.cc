@@ -24,6 +24,7 @@
 #include "kernel/command/command.h"
 #include "kernel/module/module.h"
 #include "kernel/net/client.h"
+#include "kernel/command/blocking.h"
 #include "kernel/server.h"
 #include "kernel/util/memory.h"
 
@@ -168,7 +169,9 @@ void gen_clients(std::string* out) {
   addf(out, "maxclients:%lld\r\n", g_server.settings.maxclients);
   addf(out, "client_recent_max_input_buffer:%zu\r\n", max_in);
   addf(out, "client_recent_max_output_buffer:%zu\r\n", max_out);
-  out->append("blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+  out->append("blocked_clients:" + std::to_string(blocking::blocked_count()) +
+              "\r\ntracking_clients:0\r\nclients_in_timeout_table:" +
+              std::to_string(blocking::timeout_count()) + "\r\n");
 }
 
 void gen_memory(std::string* out) {

@@ -569,6 +569,8 @@ int swapdb_cmd(Ctx* ctx, int, const lunar_str* argv) {
     return LUNAR_OK;
   }
   if (a != b) {
+    signal_db_replacing(a, b);
+    signal_db_replacing(b, a);
     db_at(a).swap(db_at(b));
     signal_flushed(a);
     signal_flushed(b);

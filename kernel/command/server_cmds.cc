@@ -10,6 +10,7 @@
 #include "kernel/module/module.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
+#include "kernel/tx/tx.h"
 #include "kernel/util/numbers.h"
 
 namespace lunar {
@@ -181,6 +182,7 @@ int reset_cmd(Ctx* ctx, int, const lunar_str*) {
   c->set_resp(2);
   c->name.clear();
   c->flags &= ~(kClientReplyOff | kClientReplySkipNext | kClientReplySkip | kClientNoEvict);
+  tx::reset_client(c);
   if (!g_server.settings.requirepass.empty()) c->flags &= ~kClientAuthenticated;
   ctx->reply->simple("RESET");
   return LUNAR_OK;
@@ -213,6 +215,7 @@ bool parse_flush_flags(Ctx* ctx, int argc, const lunar_str* argv) {
 }
 
 void flush_db(int i) {
+  signal_db_replacing(i, -1);
   g_server.stats.dirty += static_cast<long long>(db_at(i).size());
   db_at(i).clear();
   signal_flushed(i);

@@ -1,6 +1,8 @@
 #include "kernel/keyspace/keyspace.h"
 
+#include "kernel/command/blocking.h"
 #include "kernel/server.h"
+#include "kernel/tx/tx.h"
 
 namespace lunar {
 
@@ -52,12 +54,14 @@ bool delete_key(int db, std::string_view key) {
 }
 
 void signal_modified(int db, std::string_view key) {
-  (void)db;
-  (void)key;
   g_server.stats.dirty++;
+  tx::touch_key(db, key);
+  blocking::signal_key(db, key);
 }
 
-void signal_flushed(int db) { (void)db; }
+void signal_db_replacing(int db, int replaced_with) { tx::touch_db(db, replaced_with); }
+
+void signal_flushed(int db) { blocking::signal_db(db); }
 
 void notify_event(int cls, std::string_view event, std::string_view key, int db) {
   (void)cls;

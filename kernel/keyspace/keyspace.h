@@ -20,7 +20,11 @@ Slot* set_key(int db, std::string_view key, const TypeRec* type, void* value, bo
 bool delete_key(int db, std::string_view key);
 // A write happened to key: WATCH invalidation and the dirty counter.
 void signal_modified(int db, std::string_view key);
-// A whole database changed (FLUSHDB, SWAPDB): every watched key in it is touched.
+// Database `db` is about to be emptied (replaced_with = -1: FLUSHDB/FLUSHALL) or to exchange
+// contents with `replaced_with` (SWAPDB): WATCHes of keys that change fail.
+void signal_db_replacing(int db, int replaced_with);
+// A whole database changed (FLUSHDB, SWAPDB), after the fact: clients blocked on keys that now
+// exist are served.
 void signal_flushed(int db);
 // Raises a keyspace event of class `cls` (LUNAR_NOTIFY_*). Delivery to subscribers comes with
 // the pub/sub module; until then events are counted for INFO only.

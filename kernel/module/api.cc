@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
 #include "kernel/config/config.h"
 #include "kernel/keyspace/keyspace.h"
 #include "kernel/module/module.h"
+#include "kernel/net/client.h"
 #include "kernel/server.h"
 #include "kernel/util/glob.h"
 #include "kernel/util/memory.h"
@@ -240,6 +242,8 @@ int api_config_get(const char* name, char* buf, size_t n) {
   return LUNAR_OK;
 }
 
+int api_ctx_flags(lunar_ctx* c) { return c->flags; }
+
 const lunar_api kApi = {
     sizeof(lunar_api),
     LUNAR_ABI_MAJOR,
@@ -289,12 +293,14 @@ const lunar_api kApi = {
     api_format_double,
     api_format_long_double,
     api_config_get,
+    // ABI 1.1
+    api_ctx_flags,
+    blocking::block_on_keys,
+    blocking::parse_timeout,
 };
 }  // namespace
 
 }  // namespace lunar
-
-#include "kernel/net/client.h"
 
 namespace lunar {
 namespace {

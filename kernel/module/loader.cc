@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
 #include "kernel/config/config.h"
 #include "kernel/keyspace/types.h"
@@ -90,6 +91,11 @@ bool module_unload(const std::string& name, std::string* err) {
                "' exist)";
         return false;
       }
+    }
+    if (long long n = blocking::blocked_count_for(m); n > 0) {
+      *err = "Error unloading module: " + std::to_string(n) +
+             " clients are blocked in commands of the module";
+      return false;
     }
     if (m->desc->deinit && m->desc->deinit(m) != LUNAR_OK) {
       *err = "Error unloading module: operation not possible.";

@@ -7,8 +7,10 @@
 #include <cstring>
 #include <vector>
 
+#include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
 #include "kernel/server.h"
+#include "kernel/tx/tx.h"
 #include "kernel/util/memory.h"
 
 namespace lunar {
@@ -123,7 +125,8 @@ void Client::on_read(uv_stream_t* s, ssize_t n, const uv_buf_t*) {
 }
 
 void Client::process_input() {
-  while (!closing_ && !(flags & (kClientCloseAfterReply | kClientCloseAsap | kClientPaused)) &&
+  while (!closing_ &&
+         !(flags & (kClientCloseAfterReply | kClientCloseAsap | kClientPaused | kClientBlocked)) &&
          qbuf_pos_ < qbuf_.size()) {
     size_t consumed = 0;
     // Before AUTH, Redis caps request sizes (10 arguments, 16 KB bulks) when a password is set.
@@ -227,6 +230,8 @@ void Client::on_write(uv_write_t* req, int status) {
 void Client::close() {
   if (closing_) return;
   closing_ = true;
+  blocking::client_closed(this);
+  tx::reset_client(this);
   g_server.clients.erase(self);
   if (g_server.current_client == this) g_server.current_client = nullptr;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_));

@@ -23,7 +23,14 @@ enum ClientFlag : uint32_t {
   kClientUnixSocket = 1u << 7,
   kClientInCommand = 1u << 8,
   kClientPaused = 1u << 9,         // reading stopped by CLIENT PAUSE
+  kClientBlocked = 1u << 10,       // waiting on keys (kernel/command/blocking.h)
+  kClientPendingResume = 1u << 11, // unblocked; its pending input runs on the next loop turn
+  kClientMulti = 1u << 12,         // inside MULTI (kernel/tx)
+  kClientDirtyCas = 1u << 13,      // a watched key changed: EXEC will fail
 };
+
+struct BlockState;
+struct TxState;
 
 // True when a paused server must hold this request (CLIENT PAUSE ALL, or WRITE for writes).
 bool should_pause(int argc, const lunar_str* argv);
@@ -49,6 +56,8 @@ class Client {
   std::string addr, laddr;  // "ip:port"
   std::string last_cmd = "NULL";
   std::list<Client*>::iterator self;  // position in g_server.clients
+  BlockState* blocked = nullptr;      // set while blocked (owned by kernel/command/blocking)
+  TxState* tx = nullptr;              // MULTI queue and watched keys (owned by kernel/tx)
 
   // Output buffer (replies accumulate here until flushed) and its writer.
   std::string out;

@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define LUNAR_ABI_MAJOR 1
-#define LUNAR_ABI_MINOR 0
+#define LUNAR_ABI_MINOR 1
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes
@@ -75,6 +75,8 @@ enum { LUNAR_ERRNO_MAP(LUNAR__ERRNO_ENUM) };
 #define LUNAR_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
 #define LUNAR_ERR_NAN_OR_INF "ERR increment would produce NaN or Infinity"
 #define LUNAR_ERR_POSITIVE "ERR value is out of range, must be positive"
+#define LUNAR_ERR_TIMEOUT_NOT_FLOAT "ERR timeout is not a float or out of range"
+#define LUNAR_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
 
 /* ---------------------------------------------------------------------------------------------
  * Opaque handles and plain types
@@ -191,6 +193,14 @@ typedef struct lunar_config_def {
 #define LUNAR_NOTIFY_STREAM (1 << 10) /* t */
 #define LUNAR_NOTIFY_MODULE (1 << 13) /* d */
 #define LUNAR_NOTIFY_NEW (1 << 14)    /* n */
+
+/* Bits of lunar_ctx_flags (ABI 1.1). */
+#define LUNAR_CTX_MULTI 0x1     /* the command runs inside MULTI/EXEC */
+#define LUNAR_CTX_SCRIPT 0x2    /* the command runs from a script, function or plugin */
+#define LUNAR_CTX_UNBLOCKED 0x4 /* a blocked command run again because a key became ready */
+
+/* Flags of lunar_block_on_keys (ABI 1.1). */
+#define LUNAR_BLOCK_TIMEOUT_NULL 0x1 /* on timeout reply null ($-1), not a null array (*-1) */
 
 /* Reply length placeholder for lunar_reply_array/map/set: the length is given later with
  * lunar_reply_set_length. */
@@ -344,6 +354,29 @@ struct lunar_api {
   size_t (*format_long_double)(long double d, char *buf, size_t buflen, int humanfriendly);
   /* A config value by name, as CONFIG GET would print it, into buf; LUNAR_ENOENT if unknown. */
   int (*config_get)(const char *name, char *buf, size_t buflen);
+
+  /* --- ABI 1.1: context flags and blocking --- */
+  /* LUNAR_CTX_* bits describing how the command is being run. */
+  int (*ctx_flags)(lunar_ctx *c);
+  /* Blocks the calling client until one of `keys` (in the context's database) holds a value of
+   * `type` (NULL: of any type), or until `deadline_ms` (absolute ms since the epoch, as
+   * lunar_parse_timeout gives it; 0 = no deadline). Returns:
+   *   LUNAR_OK     the client is blocked; the handler returns without replying. When a key
+   *                becomes ready (after the command, MULTI/EXEC or script that wrote it has
+   *                finished) the kernel runs the handler again with the same arguments and
+   *                LUNAR_CTX_UNBLOCKED set; it then serves and replies, or calls block_on_keys
+   *                again to keep waiting (its place in line and deadline are kept). Clients
+   *                are woken in the order they blocked. On timeout the kernel replies a null
+   *                array (RESP3 null), or a null with LUNAR_BLOCK_TIMEOUT_NULL.
+   *   LUNAR_ESTATE the client cannot block (inside MULTI/EXEC or a script): the handler
+   *                replies as the command's non-blocking form would.
+   *   LUNAR_EINVAL nkeys < 1. */
+  int (*block_on_keys)(lunar_ctx *c, int nkeys, const lunar_str *keys, const lunar_type *type,
+                       long long deadline_ms, int flags);
+  /* Parses a blocking command's timeout in seconds (a float, as Redis: "0" = forever) into an
+   * absolute deadline in ms (0 = forever). On a bad value replies Redis's error
+   * (LUNAR_ERR_TIMEOUT_NOT_FLOAT / LUNAR_ERR_TIMEOUT_NEGATIVE) and returns LUNAR_EINVAL. */
+  int (*parse_timeout)(lunar_ctx *c, lunar_str arg, long long *deadline_ms);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -398,6 +431,9 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_format_double(...) LUNAR_API->format_double(__VA_ARGS__)
 #define lunar_format_long_double(...) LUNAR_API->format_long_double(__VA_ARGS__)
 #define lunar_config_get(...) LUNAR_API->config_get(__VA_ARGS__)
+#define lunar_ctx_flags(...) LUNAR_API->ctx_flags(__VA_ARGS__)
+#define lunar_block_on_keys(...) LUNAR_API->block_on_keys(__VA_ARGS__)
+#define lunar_parse_timeout(...) LUNAR_API->parse_timeout(__VA_ARGS__)
 
 #ifdef __cplusplus
 }
