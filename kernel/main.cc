@@ -21,6 +21,7 @@ namespace lunar {
 
 namespace {
 uv_timer_t g_cron;
+uv_prepare_t g_before_sleep;  // runs before_sleep() on every loop turn
 uv_signal_t g_sigint, g_sigterm;
 
 // Runs hz times a second: active expiry, idle-client timeouts, pause expiry, statistics.
@@ -156,6 +157,9 @@ int run(int argc, char** argv) {
   uv_signal_init(g_server.loop, &g_sigterm);
   uv_signal_start(&g_sigterm, on_signal, SIGTERM);
   blocking::init();
+  uv_prepare_init(g_server.loop, &g_before_sleep);
+  uv_prepare_start(&g_before_sleep, [](uv_prepare_t*) { before_sleep(); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&g_before_sleep));
   uv_timer_init(g_server.loop, &g_cron);
   uv_timer_start(&g_cron, cron, cron_period_ms(), cron_period_ms());
   log_line(kLogNotice, "Ready to accept connections on port %lld", g_server.settings.port);

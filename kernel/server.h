@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <lunar/lunar.h>
+
 #include "kernel/keyspace/db.h"
 #include "kernel/net/resp_parser.h"
 
@@ -56,6 +58,11 @@ struct Settings {
   long long slowlog_log_slower_than = 10000;
   long long slowlog_max_len = 128;
   long long latency_tracking = 1;
+  long long notify_keyspace_events = 0;  // LUNAR_NOTIFY_* bits plus kNotifyKeyspace/Keyevent
+  // client-output-buffer-limit per class (kernel/net/output_limits.h).
+  struct OutputLimit {
+    long long hard = 0, soft = 0, soft_seconds = 0;
+  } output_limits[3] = {{0, 0, 0}, {256ll << 20, 64ll << 20, 60}, {32ll << 20, 8ll << 20, 60}};
 };
 
 struct Stats {
@@ -88,6 +95,14 @@ struct Server {
   std::string config_file;    // absolute path, empty when started without one
   std::string executable;
   Client* current_client = nullptr;
+  tsl::robin_map<long long, Client*> clients_by_id;
+  std::vector<Client*> pending_writes;  // clients written to by others, flushed before sleep
+  // The module that delivers published messages (keyspace notifications use it).
+  struct Publisher {
+    lunar_module* owner = nullptr;
+    lunar_publish_fn fn = nullptr;
+    void* priv = nullptr;
+  } publisher;
   long long clients_paused_until_ms = 0;
   bool pause_writes_only = false;
   bool shutdown_asap = false;
@@ -113,6 +128,13 @@ inline Db& db_at(int i) { return *g_server.dbs[static_cast<size_t>(i)]; }
 
 // Samples ops/sec and network rates for INFO's instantaneous_* fields (called by the cron).
 void sample_instantaneous_metrics();
+
+// The client with this id, or nullptr (also for a client being closed).
+Client* client_by_id(long long id);
+
+// Runs before the loop waits for I/O: resumes unblocked clients, flushes clients that others
+// wrote to, closes clients over their output limits.
+void before_sleep();
 
 // Stops accepting, closes every client and leaves the event loop (SHUTDOWN, SIGTERM).
 void request_shutdown();

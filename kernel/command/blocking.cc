@@ -43,7 +43,6 @@ struct State {
   std::vector<Client*> to_resume;  // unblocked clients whose pending input must run
   long long blocked = 0;
   uv_timer_t timer;
-  uv_idle_t resume_hook;
 };
 State g;
 
@@ -81,19 +80,12 @@ void forget(Client* c) {
   g.blocked--;
 }
 
+// The client's reply and pipelined input are handled by resume_unblocked, before the loop
+// sleeps (not here: this runs inside another client's command).
 void resume_later(Client* c) {
   if (c->flags & kClientPendingResume) return;
   c->flags |= kClientPendingResume;
   g.to_resume.push_back(c);
-  uv_idle_start(&g.resume_hook, [](uv_idle_t* h) {
-    uv_idle_stop(h);
-    std::vector<Client*> batch;
-    batch.swap(g.to_resume);
-    for (Client* c : batch) {
-      c->flags &= ~kClientPendingResume;
-      c->process_input();
-    }
-  });
 }
 
 // Ends the block of `c`, which has been answered, and lets its pipelined input run.
@@ -147,10 +139,18 @@ void on_deadline(uv_timer_t*) {
 
 void init() {
   uv_timer_init(g_server.loop, &g.timer);
-  uv_idle_init(g_server.loop, &g.resume_hook);
-  // Neither handle keeps the loop alive on its own.
-  uv_unref(reinterpret_cast<uv_handle_t*>(&g.timer));
-  uv_unref(reinterpret_cast<uv_handle_t*>(&g.resume_hook));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&g.timer));  // does not keep the loop alive
+}
+
+void resume_unblocked() {
+  while (!g.to_resume.empty()) {
+    std::vector<Client*> batch;
+    batch.swap(g.to_resume);
+    for (Client* c : batch) {
+      c->flags &= ~kClientPendingResume;
+      c->process_input();  // runs pipelined commands, then writes the reply
+    }
+  }
 }
 
 int block_on_keys(lunar_ctx* ctx, int nkeys, const lunar_str* keys, const lunar_type* type,

@@ -21,6 +21,9 @@ namespace blocking {
 
 // Starts the deadline timer and the resume hook on the server's loop (once, at startup).
 void init();
+// Lets clients unblocked since the last call write their reply and run their pipelined input
+// (before_sleep calls it).
+void resume_unblocked();
 // The SDK call: see lunar_api::block_on_keys.
 int block_on_keys(lunar_ctx* ctx, int nkeys, const lunar_str* keys, const lunar_type* type,
                   long long deadline_ms, int flags);

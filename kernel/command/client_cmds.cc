@@ -38,16 +38,18 @@ const char* client_type_by_name(const lunar_str& name) {
   return nullptr;
 }
 
+// CLIENT LIST's flags, in Redis 7.0's order.
 std::string client_flags(const Client* c) {
-  char f[8];
+  char f[16];
   size_t n = 0;
+  if (c->pubsub()) f[n++] = 'P';
+  if (c->flags & kClientMulti) f[n++] = 'x';
   if (c->flags & kClientBlocked) f[n++] = 'b';
   if (c->flags & kClientDirtyCas) f[n++] = 'd';
   if (c->flags & kClientCloseAfterReply) f[n++] = 'c';
   if (c->flags & kClientCloseAsap) f[n++] = 'A';
   if (c->flags & kClientUnixSocket) f[n++] = 'U';
   if (c->flags & kClientNoEvict) f[n++] = 'e';
-  if (c->flags & kClientMulti) f[n++] = 'x';
   if (n == 0) f[n++] = 'N';
   return std::string(f, n);
 }
@@ -76,11 +78,11 @@ void append_client_line(std::string* out, const Client* c, const Ctx* ctx, size_
   out->append(c->name);
   n = std::snprintf(
       buf, sizeof buf,
-      " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=%lld qbuf=%zu qbuf-free=%zu "
+      " age=%lld idle=%lld flags=%s db=%d sub=%lld psub=%lld ssub=%lld multi=%lld qbuf=%zu qbuf-free=%zu "
       "argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%d omem=%zu tot-mem=%zu events=%s "
       "cmd=",
       (now - c->created_ms) / 1000, (now - c->last_interaction_ms) / 1000, client_flags(c).c_str(),
-      c->db, tx::queued_count(c), qbuf, qbuf_cap - std::min(qbuf, qbuf_cap),
+      c->db, c->subs[0], c->subs[1], c->subs[2], tx::queued_count(c), qbuf, qbuf_cap - std::min(qbuf, qbuf_cap),
       self ? argv_mem : 0, tx::queued_bytes(c), c->out.capacity(),
       c->out.size(), c->out.size(), inflight ? 1 : 0, inflight, tot_mem, inflight ? "rw" : "r");
   out->append(buf, clamp_len(n, sizeof buf));
@@ -95,11 +97,6 @@ size_t argv_bytes(int argc, const lunar_str* argv) {
   return n;
 }
 
-Client* client_by_id(long long id) {
-  for (Client* c : g_server.clients)
-    if (c->id == id) return c;
-  return nullptr;
-}
 
 // Closes a client killed by CLIENT KILL: the caller itself gets its reply first, others go now.
 void kill_client(Client* c, Client* caller) {

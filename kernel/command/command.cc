@@ -291,6 +291,28 @@ bool call_internal(Client* c, int db, int argc, const lunar_str* argv, ReplySink
   return true;
 }
 
+// Refuses a command before it runs. In MULTI the transaction is marked to abort; a refused EXEC
+// answers -EXECABORT with the reason instead (Redis 7.0, in MULTI or not).
+static void reject(Ctx* ctx, Command* cmd, std::string_view text) {
+  cmd->rejected_calls++;
+  if (cmd->name == "exec" && !cmd->parent) {
+    tx::abort_exec(ctx->client, text, ctx->reply);
+    return;
+  }
+  tx::flag_rejected(ctx->client);
+  reply_error(ctx, text);
+}
+
+// RESP2 clients with subscriptions may only run these.
+static bool allowed_when_subscribed(const Command* cmd) {
+  static const char* const kAllowed[] = {"subscribe",   "unsubscribe",  "psubscribe",
+                                         "punsubscribe", "ssubscribe", "sunsubscribe",
+                                         "ping",        "quit",         "reset"};
+  for (const char* n : kAllowed)
+    if (cmd->name == n && !cmd->parent) return true;
+  return false;
+}
+
 void call_command(Client* c, int argc, const lunar_str* argv) {
   Ctx ctx{c, &c->writer, c->db, nullptr, nullptr};
   Command* cmd = g_commands.find(sv(argv[0]));
@@ -311,20 +333,24 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     cmd = sub;
   }
   if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity || !cmd->handler) {
-    cmd->rejected_calls++;
-    if (cmd->name == "exec") {  // Redis answers EXECABORT, in MULTI or not
-      tx::abort_exec(c, "wrong number of arguments for 'exec' command", ctx.reply);
-      return;
-    }
-    tx::flag_rejected(c);
-    reply_wrong_arity(&ctx, cmd->fullname);
+    char text[256];
+    std::snprintf(text, sizeof text, "ERR wrong number of arguments for '%s' command",
+                  cmd->fullname.c_str());
+    reject(&ctx, cmd, text);
     return;
   }
   if (!(c->flags & kClientAuthenticated) && !g_server.settings.requirepass.empty() &&
       !(cmd->flags & kCmdNoAuth)) {
-    cmd->rejected_calls++;
-    tx::flag_rejected(c);
-    reply_error(&ctx, "NOAUTH Authentication required.");
+    reject(&ctx, cmd, "NOAUTH Authentication required.");
+    return;
+  }
+  if (c->resp == 2 && c->pubsub() && !allowed_when_subscribed(cmd)) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
+                  "/ RESET are allowed in this context",
+                  cmd->fullname.c_str());
+    reject(&ctx, cmd, text);
     return;
   }
   if (tx::should_queue(c, cmd)) {

@@ -22,6 +22,13 @@ int ping_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
     reply_wrong_arity(ctx, "ping");
     return LUNAR_OK;
   }
+  if (ctx->client && ctx->client->resp == 2 && ctx->client->pubsub()) {
+    // Subscribed RESP2 clients get PING's answer in the shape of a message.
+    ctx->reply->aggregate(Agg::kArray, 2);
+    ctx->reply->bulk("pong");
+    ctx->reply->bulk(argc == 2 ? sv(argv[1]) : std::string_view());
+    return LUNAR_OK;
+  }
   if (argc == 2)
     ctx->reply->bulk(sv(argv[1]));
   else
@@ -183,6 +190,8 @@ int reset_cmd(Ctx* ctx, int, const lunar_str*) {
   c->name.clear();
   c->flags &= ~(kClientReplyOff | kClientReplySkipNext | kClientReplySkip | kClientNoEvict);
   tx::reset_client(c);
+  fire_event(LUNAR_EVENT_CLIENT_RESET, c->id);
+  c->subs[0] = c->subs[1] = c->subs[2] = 0;
   if (!g_server.settings.requirepass.empty()) c->flags &= ~kClientAuthenticated;
   ctx->reply->simple("RESET");
   return LUNAR_OK;

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kernel/config/registry.h"
+#include "kernel/keyspace/keyspace.h"
 #include "kernel/server.h"
 
 namespace lunar::config {
@@ -185,6 +186,77 @@ std::unique_ptr<Param> dbfilename_param(std::string* v) {
   return p;
 }
 
+// notify-keyspace-events: class letters (see kernel/keyspace/notify.cc).
+std::unique_ptr<Param> notify_param(long long* v) {
+  auto p = std::make_unique<Param>();
+  p->name = "notify-keyspace-events";
+  p->kind = Kind::kString;
+  p->default_text = "";
+  p->allowed_text = "must be letters from 'Ag$lshzxeKEtmdn', e.g. \"KEA\"";
+  p->get = [v] { return notify_flags_string(*v); };
+  p->set = [v](std::string_view s, std::string* err) {
+    long long f;
+    if (!parse_notify_flags(s, &f)) {
+      *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+      return SetStatus::kInvalid;
+    }
+    *v = f;
+    return SetStatus::kOk;
+  };
+  return p;
+}
+
+// client-output-buffer-limit: "<class> <hard> <soft> <soft-seconds>" groups; classes normal,
+// replica (or slave) and pubsub; sizes take memory units. Printed with Redis's class names.
+std::unique_ptr<Param> output_limit_param(Settings::OutputLimit (*limits)[3]) {
+  auto p = std::make_unique<Param>();
+  p->name = "client-output-buffer-limit";
+  p->kind = Kind::kWords;
+  p->default_text = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  p->allowed_text =
+      "must be \"<class> <hard> <soft> <seconds>\" groups, class normal, replica or pubsub";
+  p->get = [limits] {
+    static const char* const kNames[] = {"normal", "slave", "pubsub"};
+    std::string out;
+    for (int i = 0; i < 3; i++) {
+      const auto& l = (*limits)[i];
+      if (i) out += ' ';
+      out += std::string(kNames[i]) + " " + std::to_string(l.hard) + " " +
+             std::to_string(l.soft) + " " + std::to_string(l.soft_seconds);
+    }
+    return out;
+  };
+  p->set = [limits](std::string_view s, std::string* err) {
+    std::vector<std::string> w = split_words(s);
+    if (w.size() % 4 != 0) {
+      *err = "Wrong number of arguments in buffer limit configuration.";
+      return SetStatus::kInvalid;
+    }
+    Settings::OutputLimit next[3] = {(*limits)[0], (*limits)[1], (*limits)[2]};
+    for (size_t j = 0; j < w.size(); j += 4) {
+      std::string cls = lower(w[j]);
+      int i = cls == "normal" ? 0 : (cls == "replica" || cls == "slave") ? 1 : cls == "pubsub" ? 2 : -1;
+      if (i < 0) {
+        *err = "Invalid client class specified in buffer limit configuration.";
+        return SetStatus::kInvalid;
+      }
+      unsigned long long hard, soft;
+      char* end;
+      errno = 0;
+      long long secs = std::strtoll(w[j + 3].c_str(), &end, 10);
+      if (!parse_memory(w[j + 1], &hard) || !parse_memory(w[j + 2], &soft) || *end ||
+          errno || secs < 0 || hard > LLONG_MAX || soft > LLONG_MAX) {
+        *err = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+        return SetStatus::kInvalid;
+      }
+      next[i] = {static_cast<long long>(hard), static_cast<long long>(soft), secs};
+    }
+    for (int i = 0; i < 3; i++) (*limits)[i] = next[i];
+    return SetStatus::kOk;
+  };
+  return p;
+}
+
 }  // namespace
 
 void add_kernel_params(Registry* r) {
@@ -227,6 +299,8 @@ void add_kernel_params(Registry* r) {
       ll_param("slowlog-log-slower-than", &s.slowlog_log_slower_than, -1, LLONG_MAX, 10000),
       ll_param("slowlog-max-len", &s.slowlog_max_len, 0, LLONG_MAX, 128),
       bool_param("latency-tracking", &s.latency_tracking, true),
+      notify_param(&s.notify_keyspace_events),
+      output_limit_param(&s.output_limits),
   };
   for (auto& p : rows) {
     std::string name = p->name;

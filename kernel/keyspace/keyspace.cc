@@ -29,6 +29,7 @@ Slot* lookup_read(int db, std::string_view key) {
     s->lru = lru_clock();
   } else {
     g_server.stats.keyspace_misses++;
+    notify_event(LUNAR_NOTIFY_KEY_MISS, "keymiss", key, db);
   }
   return s;
 }
@@ -42,6 +43,7 @@ Slot* set_key(int db, std::string_view key, const TypeRec* type, void* value, bo
     s->lru = lru_clock();
   } else {
     s = d.insert(key, type, value);
+    notify_event(LUNAR_NOTIFY_NEW, "new", key, db);
   }
   signal_modified(db, key);
   return s;
@@ -63,12 +65,6 @@ void signal_db_replacing(int db, int replaced_with) { tx::touch_db(db, replaced_
 
 void signal_flushed(int db) { blocking::signal_db(db); }
 
-void notify_event(int cls, std::string_view event, std::string_view key, int db) {
-  (void)cls;
-  (void)event;
-  (void)key;
-  (void)db;
-}
 
 // Redis's adaptive cycle: per database, sample up to 20 volatile keys, delete the expired ones,
 // and go on while more than a quarter of the sample was expired, within the time budget.

@@ -26,9 +26,17 @@ void signal_db_replacing(int db, int replaced_with);
 // A whole database changed (FLUSHDB, SWAPDB), after the fact: clients blocked on keys that now
 // exist are served.
 void signal_flushed(int db);
-// Raises a keyspace event of class `cls` (LUNAR_NOTIFY_*). Delivery to subscribers comes with
-// the pub/sub module; until then events are counted for INFO only.
+// Raises a keyspace event of class `cls` (LUNAR_NOTIFY_*): when notify-keyspace-events enables
+// the class, publishes it through the server's publisher (the pub/sub module) on
+// __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>.
 void notify_event(int cls, std::string_view event, std::string_view key, int db);
+// notify-keyspace-events: the K and E bits next to the LUNAR_NOTIFY_* classes (Redis's values).
+inline constexpr long long kNotifyKeyspace = 1 << 0;
+inline constexpr long long kNotifyKeyevent = 1 << 1;
+// Parses the letters of notify-keyspace-events; false on an unknown letter.
+bool parse_notify_flags(std::string_view s, long long* out);
+// The flags as CONFIG GET prints them (Redis's order; "A" for all classes).
+std::string notify_flags_string(long long flags);
 // One active expiry cycle over all databases, bounded by `budget_us`.
 void active_expire_cycle(long long budget_us);
 

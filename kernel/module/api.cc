@@ -19,6 +19,14 @@ namespace lunar {
 namespace {
 tsl::robin_map<std::string, lunar_type*> g_types;
 
+struct EventListener {
+  lunar_module* owner;
+  int id;
+  lunar_event_fn fn;
+  void* priv;
+};
+std::vector<EventListener> g_listeners;
+
 // ---------------------------------------------------------------------------------------------
 // Registration
 // ---------------------------------------------------------------------------------------------
@@ -244,6 +252,43 @@ int api_config_get(const char* name, char* buf, size_t n) {
 
 int api_ctx_flags(lunar_ctx* c) { return c->flags; }
 
+// ---------------------------------------------------------------------------------------------
+// Events, other clients, pub/sub
+// ---------------------------------------------------------------------------------------------
+int api_register_event(lunar_module* m, int id, lunar_event_fn fn, void* priv) {
+  if (!m || !m->initializing) return LUNAR_ESTATE;
+  if (!fn) return LUNAR_EINVAL;
+  if (id != LUNAR_EVENT_CLIENT_CLOSED && id != LUNAR_EVENT_CLIENT_RESET) return LUNAR_EFLAG;
+  g_listeners.push_back({m, id, fn, priv});
+  return LUNAR_OK;
+}
+
+// One context for writing to another client, reused by every call (see lunar.h).
+lunar_ctx g_target_ctx{nullptr, nullptr, 0, nullptr, nullptr};
+
+lunar_ctx* api_client_ctx(long long id) {
+  Client* t = client_by_id(id);
+  if (!t || t->over_output_limit()) return nullptr;
+  t->schedule_write();
+  g_target_ctx = lunar_ctx{t, &t->writer, t->db, nullptr, nullptr};
+  return &g_target_ctx;
+}
+
+void api_reply_push(lunar_ctx* c, long n) { c->reply->aggregate(Agg::kPush, n); }
+
+void api_client_set_subscriptions(lunar_ctx* c, int kind, long long n) {
+  if (!c->client || kind < LUNAR_SUB_CHANNELS || kind > LUNAR_SUB_SHARD_CHANNELS) return;
+  c->client->subs[kind] = n < 0 ? 0 : n;
+}
+
+int api_register_publisher(lunar_module* m, lunar_publish_fn fn, void* priv) {
+  if (!m || !m->initializing) return LUNAR_ESTATE;
+  if (!fn) return LUNAR_EINVAL;
+  if (g_server.publisher.fn) return LUNAR_EEXIST;
+  g_server.publisher = {m, fn, priv};
+  return LUNAR_OK;
+}
+
 const lunar_api kApi = {
     sizeof(lunar_api),
     LUNAR_ABI_MAJOR,
@@ -297,6 +342,11 @@ const lunar_api kApi = {
     api_ctx_flags,
     blocking::block_on_keys,
     blocking::parse_timeout,
+    api_register_event,
+    api_client_ctx,
+    api_reply_push,
+    api_client_set_subscriptions,
+    api_register_publisher,
 };
 }  // namespace
 
@@ -309,6 +359,17 @@ long long api_ctx_client_id(lunar_ctx* c) { return c->client ? c->client->id : 0
 }  // namespace
 
 const lunar_api* api_table() { return &kApi; }
+
+void fire_event(int id, long long client_id) {
+  lunar_event ev{sizeof(lunar_event), id, client_id};
+  for (const EventListener& l : g_listeners)
+    if (l.id == id) l.fn(l.priv, &ev);
+}
+
+void forget_module_hooks(lunar_module* m) {
+  std::erase_if(g_listeners, [m](const EventListener& l) { return l.owner == m; });
+  if (g_server.publisher.owner == m) g_server.publisher = {};
+}
 
 lunar_type* find_type(std::string_view name) {
   auto it = g_types.find(std::string(name));

@@ -21,6 +21,7 @@ void forget_registrations(lunar_module* m) {
   for (lunar_type* t : m->types) unregister_type(t);
   m->types.clear();
   config::unregister_module_params(m);
+  forget_module_hooks(m);
 }
 }  // namespace
 

@@ -35,6 +35,10 @@ const std::vector<std::unique_ptr<lunar_module>>& loaded_modules();
 lunar_type* find_type(std::string_view name);
 // Removes a type from the registry and frees its record (module unload; no values left).
 void unregister_type(lunar_type* t);
+// Calls every module listening to server event `id` (LUNAR_EVENT_*).
+void fire_event(int id, long long client_id);
+// Drops the event listeners and the publisher of a module being unloaded.
+void forget_module_hooks(lunar_module* m);
 // Registers MODULE LIST/LOAD/UNLOAD/HELP.
 void register_module_commands();
 

@@ -9,6 +9,7 @@
 
 #include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
+#include "kernel/module/module.h"
 #include "kernel/server.h"
 #include "kernel/tx/tx.h"
 #include "kernel/util/memory.h"
@@ -75,6 +76,7 @@ void Client::accept_from(uv_stream_t* server_handle, bool unix_socket) {
   c->id = g_server.next_client_id++;
   c->created_ms = c->last_interaction_ms = now_ms();
   c->self = g_server.clients.insert(g_server.clients.end(), c);
+  g_server.clients_by_id.emplace(c->id, c);
   c->parser_ = net::RespParser(&g_server.limits);
   if (unix_socket) {
     c->addr = g_server.settings.unixsocket + ":0";
@@ -166,6 +168,10 @@ void Client::process_input() {
   qbuf_.consume(qbuf_pos_);
   qbuf_pos_ = 0;
   qbuf_.shrink_if_empty(4 * kReadChunk);
+  if (over_output_limit()) {
+    close();
+    return;
+  }
   if (static_cast<long long>(qbuf_.size()) > g_server.settings.client_query_buffer_limit) {
     log_line(kLogWarning, "Closing client that reached max query buffer length: id=%lld addr=%s",
              id, addr.c_str());
@@ -233,12 +239,64 @@ void Client::close() {
   blocking::client_closed(this);
   tx::reset_client(this);
   g_server.clients.erase(self);
+  g_server.clients_by_id.erase(id);
+  if (flags & kClientPendingWrite) std::erase(g_server.pending_writes, this);
+  fire_event(LUNAR_EVENT_CLIENT_CLOSED, id);
   if (g_server.current_client == this) g_server.current_client = nullptr;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_));
   uv_close(reinterpret_cast<uv_handle_t*>(&handle_), on_close);
 }
 
 void Client::on_close(uv_handle_t* h) { delete static_cast<Client*>(h->data); }
+
+bool Client::over_output_limit() {
+  if (flags & kClientCloseAsap) return true;
+  const auto& lim = g_server.settings.output_limits[static_cast<int>(output_class())];
+  auto pending = static_cast<long long>(output_pending());
+  bool hard = lim.hard > 0 && pending >= lim.hard;
+  bool soft = false;
+  if (lim.soft > 0 && pending >= lim.soft) {
+    long long now = now_ms();
+    if (soft_limit_since_ms_ == 0) soft_limit_since_ms_ = now;
+    soft = now - soft_limit_since_ms_ > lim.soft_seconds * 1000;
+  } else {
+    soft_limit_since_ms_ = 0;
+  }
+  if (!hard && !soft) return false;
+  flags |= kClientCloseAsap;
+  log_line(kLogWarning,
+           "Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output buffer "
+           "limits.",
+           id, addr.c_str());
+  schedule_write();
+  return true;
+}
+
+void Client::schedule_write() {
+  if (flags & kClientPendingWrite) return;
+  flags |= kClientPendingWrite;
+  g_server.pending_writes.push_back(this);
+}
+
+Client* client_by_id(long long id) {
+  auto it = g_server.clients_by_id.find(id);
+  return it == g_server.clients_by_id.end() ? nullptr : it->second;
+}
+
+void before_sleep() {
+  blocking::resume_unblocked();
+  while (!g_server.pending_writes.empty()) {
+    std::vector<Client*> batch;
+    batch.swap(g_server.pending_writes);
+    for (Client* c : batch) {
+      c->flags &= ~kClientPendingWrite;
+      if (c->over_output_limit())
+        c->close();
+      else
+        c->flush();
+    }
+  }
+}
 
 void resume_paused_clients() {
   std::vector<Client*> paused;

@@ -27,7 +27,11 @@ enum ClientFlag : uint32_t {
   kClientPendingResume = 1u << 11, // unblocked; its pending input runs on the next loop turn
   kClientMulti = 1u << 12,         // inside MULTI (kernel/tx)
   kClientDirtyCas = 1u << 13,      // a watched key changed: EXEC will fail
+  kClientPendingWrite = 1u << 14,  // in g_server.pending_writes
 };
+
+// Output buffer limit classes (client-output-buffer-limit), in Redis's order.
+enum class OutputClass { kNormal = 0, kReplica = 1, kPubsub = 2 };
 
 struct BlockState;
 struct TxState;
@@ -76,7 +80,18 @@ class Client {
   size_t query_buffer_capacity() const { return qbuf_.capacity(); }
   // The socket's file descriptor (CLIENT LIST fd=), -1 when it has none.
   int fd() const;
-  const char* type_name() const { return "normal"; }
+  // Subscriptions (LUNAR_SUB_*), as the pub/sub module reports them.
+  long long subs[3] = {0, 0, 0};
+  bool pubsub() const { return subs[0] + subs[1] + subs[2] > 0; }
+  const char* type_name() const { return pubsub() ? "pubsub" : "normal"; }
+  OutputClass output_class() const { return pubsub() ? OutputClass::kPubsub : OutputClass::kNormal; }
+  // Applies client-output-buffer-limit: true (and the client is marked to close) when its
+  // pending output is over the hard limit, or over the soft limit for too long.
+  bool over_output_limit();
+  // Queues the client for a flush before the loop sleeps (its output was written by others).
+  void schedule_write();
+  // Writes pending output (closes when marked to close).
+  void flush();
   // Resumes reading after CLIENT UNPAUSE.
   void resume();
   // Runs queued input (used after unpause).
@@ -90,7 +105,6 @@ class Client {
   static void on_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);
   static void on_close(uv_handle_t* h);
-  void flush();
   void protocol_error(std::string_view msg);
 
   union {
@@ -100,6 +114,7 @@ class Client {
   uv_write_t write_req_;
   bool writing_ = false;
   bool closing_ = false;
+  long long soft_limit_since_ms_ = 0;  // when the output first passed the soft limit, or 0
   ByteBuf qbuf_;          // unparsed input
   size_t qbuf_pos_ = 0;    // bytes of qbuf_ already consumed
   std::string inflight_;   // bytes handed to uv_write

@@ -906,14 +906,18 @@ fs::path examples_dir() {
 }  // namespace
 
 TEST_CASE("config: the example configs load", "[config]") {
-  for (const char* name : {"default.toml", "cache.toml"}) {
+  const std::pair<const char*, std::vector<std::string>> configs[] = {
+      {"default.toml", {"strings.so", "lists.so", "hashes.so", "pubsub.so"}},
+      {"cache.toml", {"strings.so"}}};
+  for (const auto& [name, modules] : configs) {
     INFO(name);
     config::register_kernel_params();
     REQUIRE(load({(examples_dir() / name).string()}) == "");
     std::string err;
     CHECK(config::check_pending(&err));
-    REQUIRE(config::modules_to_load().size() == 1);
-    CHECK(fs::path(config::modules_to_load()[0].path).filename() == "strings.so");
+    REQUIRE(config::modules_to_load().size() == modules.size());
+    for (size_t i = 0; i < modules.size(); i++)
+      CHECK(fs::path(config::modules_to_load()[i].path).filename() == modules[i]);
   }
   CHECK(get("maxmemory") == "268435456");
   CHECK(get("maxmemory-policy") == "allkeys-lru");

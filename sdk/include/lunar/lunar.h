@@ -191,6 +191,7 @@ typedef struct lunar_config_def {
 #define LUNAR_NOTIFY_EXPIRED (1 << 8) /* x */
 #define LUNAR_NOTIFY_EVICTED (1 << 9) /* e */
 #define LUNAR_NOTIFY_STREAM (1 << 10) /* t */
+#define LUNAR_NOTIFY_KEY_MISS (1 << 11) /* m (raised by the kernel on read misses) */
 #define LUNAR_NOTIFY_MODULE (1 << 13) /* d */
 #define LUNAR_NOTIFY_NEW (1 << 14)    /* n */
 
@@ -201,6 +202,27 @@ typedef struct lunar_config_def {
 
 /* Flags of lunar_block_on_keys (ABI 1.1). */
 #define LUNAR_BLOCK_TIMEOUT_NULL 0x1 /* on timeout reply null ($-1), not a null array (*-1) */
+
+/* Server events a module can listen to (lunar_register_event, ABI 1.1). */
+enum {
+  LUNAR_EVENT_CLIENT_CLOSED = 1, /* a client disconnected; client_id is set */
+  LUNAR_EVENT_CLIENT_RESET = 2   /* a client ran RESET; client_id is set */
+};
+typedef struct lunar_event {
+  uint32_t struct_size; /* sizeof(lunar_event) as the kernel knows it */
+  int id;               /* LUNAR_EVENT_* */
+  long long client_id;  /* for client events, else 0 */
+} lunar_event;
+/* An event callback. Runs on the main thread between commands; it may read keys and write to
+ * clients (lunar_client_ctx) but must not write keys. */
+typedef void (*lunar_event_fn)(void *priv, const lunar_event *ev);
+
+/* Kinds of subscription counted per client (lunar_client_set_subscriptions, ABI 1.1). */
+enum { LUNAR_SUB_CHANNELS = 0, LUNAR_SUB_PATTERNS = 1, LUNAR_SUB_SHARD_CHANNELS = 2 };
+
+/* A message publisher (lunar_register_publisher): delivers `message` to the subscribers of
+ * `channel` and returns how many received it. The kernel calls it for keyspace events. */
+typedef long long (*lunar_publish_fn)(void *priv, lunar_str channel, lunar_str message);
 
 /* Reply length placeholder for lunar_reply_array/map/set: the length is given later with
  * lunar_reply_set_length. */
@@ -377,6 +399,28 @@ struct lunar_api {
    * absolute deadline in ms (0 = forever). On a bad value replies Redis's error
    * (LUNAR_ERR_TIMEOUT_NOT_FLOAT / LUNAR_ERR_TIMEOUT_NEGATIVE) and returns LUNAR_EINVAL. */
   int (*parse_timeout)(lunar_ctx *c, lunar_str arg, long long *deadline_ms);
+
+  /* --- ABI 1.1: server events, other clients, pub/sub --- */
+  /* Calls fn(priv, event) for every server event `event` (LUNAR_EVENT_*) from now until the
+   * module unloads. LUNAR_EFLAG for an unknown event; only during init. */
+  int (*register_event)(lunar_module *m, int event, lunar_event_fn fn, void *priv);
+  /* A context whose replies go to client `client_id`'s output, to send it out-of-band data
+   * (start each message with lunar_reply_push), or NULL when no such client is connected.
+   * Valid until the next client_ctx call or until the calling handler or callback returns.
+   * May be called from a command handler, an event callback or a publisher. The kernel
+   * enforces client-output-buffer-limit on what accumulates there. */
+  lunar_ctx *(*client_ctx)(long long client_id);
+  /* A push message of n elements: RESP3 '>', RESP2 an array. */
+  void (*reply_push)(lunar_ctx *c, long n);
+  /* Records the calling client's number of subscriptions of `kind` (LUNAR_SUB_*). While the
+   * total is non-zero the client is a pub/sub client: CLIENT LIST shows the counts, its output
+   * falls under the pubsub buffer limits, and in RESP2 it may only run (P|S)SUBSCRIBE,
+   * (P|S)UNSUBSCRIBE, PING, QUIT and RESET (the kernel answers Redis's error otherwise, and PING
+   * answers in the subscribed form). */
+  void (*client_set_subscriptions)(lunar_ctx *c, int kind, long long n);
+  /* Makes `fn` the server's publisher (keyspace notifications go through it). LUNAR_EEXIST
+   * when another module already is; only during init. */
+  int (*register_publisher)(lunar_module *m, lunar_publish_fn fn, void *priv);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -434,6 +478,11 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_ctx_flags(...) LUNAR_API->ctx_flags(__VA_ARGS__)
 #define lunar_block_on_keys(...) LUNAR_API->block_on_keys(__VA_ARGS__)
 #define lunar_parse_timeout(...) LUNAR_API->parse_timeout(__VA_ARGS__)
+#define lunar_register_event(...) LUNAR_API->register_event(__VA_ARGS__)
+#define lunar_client_ctx(...) LUNAR_API->client_ctx(__VA_ARGS__)
+#define lunar_reply_push(...) LUNAR_API->reply_push(__VA_ARGS__)
+#define lunar_client_set_subscriptions(...) LUNAR_API->client_set_subscriptions(__VA_ARGS__)
+#define lunar_register_publisher(...) LUNAR_API->register_publisher(__VA_ARGS__)
 
 #ifdef __cplusplus
 }
