@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernel/command/command.h"
+#include "kernel/command/propagate.h"
 #include "kernel/keyspace/keyspace.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
@@ -115,7 +116,11 @@ bool rerun(Client* c) {
   Client* outer = g_server.current_client;
   g_server.current_client = c;
   long long start = now_us();
+  long long dirty_before = g_server.stats.dirty;
+  propagate::command_starting();
   b->cmd->handler(&ctx, ctx.argc, ctx.argv);
+  propagate::command_finished(&ctx, ctx.argc, ctx.argv, g_server.stats.dirty != dirty_before);
+  propagate::flush_unit();
   g_server.current_client = outer;
   if (c->blocked && c->blocked->blocked_again) return false;
   b->cmd->calls++;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernel/command/blocking.h"
+#include "kernel/command/propagate.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
 #include "kernel/tx/tx.h"
@@ -365,8 +366,11 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   g_server.cmd_time_ms = start / 1000;
   g_server.current_client = c;
   long long errors_before = g_server.stats.total_error_replies;
+  long long dirty_before = g_server.stats.dirty;
   size_t out_before = c->out.size();
+  propagate::command_starting();
   int rc = cmd->handler(&ctx, argc, argv);
+  propagate::command_finished(&ctx, argc, argv, g_server.stats.dirty != dirty_before);
   long long dur = now_us() - start;
   if (rc != LUNAR_OK && c->out.size() == out_before)
     reply_error(&ctx, "ERR command failed");
@@ -376,6 +380,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   g_server.stats.total_commands_processed++;
   g_server.current_client = nullptr;
   c->last_cmd = cmd->fullname;
+  propagate::flush_unit();
   if (blocking::has_ready_keys()) blocking::serve_ready_keys();
 }
 

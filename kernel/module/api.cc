@@ -5,6 +5,7 @@
 
 #include "kernel/command/blocking.h"
 #include "kernel/command/command.h"
+#include "kernel/command/propagate.h"
 #include "kernel/config/config.h"
 #include "kernel/keyspace/keyspace.h"
 #include "kernel/module/module.h"
@@ -347,6 +348,8 @@ const lunar_api kApi = {
     api_reply_push,
     api_client_set_subscriptions,
     api_register_publisher,
+    propagate::register_listener,
+    propagate::replicate,
 };
 }  // namespace
 
@@ -369,6 +372,7 @@ void fire_event(int id, long long client_id) {
 void forget_module_hooks(lunar_module* m) {
   std::erase_if(g_listeners, [m](const EventListener& l) { return l.owner == m; });
   if (g_server.publisher.owner == m) g_server.publisher = {};
+  propagate::forget_module(m);
 }
 
 lunar_type* find_type(std::string_view name) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernel/command/command.h"
+#include "kernel/command/propagate.h"
 #include "kernel/keyspace/keyspace.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
@@ -144,7 +145,10 @@ void run_queued(Client* c, ReplySink* reply, const std::vector<std::string>& arg
   long long errors_before = g_server.stats.total_error_replies;
   size_t out_before = c->out.size();
   long long start = now_us();
+  long long dirty_before = g_server.stats.dirty;
+  propagate::command_starting();
   int rc = cmd->handler(&ctx, argc, argv.data());
+  propagate::command_finished(&ctx, argc, argv.data(), g_server.stats.dirty != dirty_before);
   if (rc != LUNAR_OK && c->out.size() == out_before) reply->error("ERR command failed");
   cmd->calls++;
   cmd->usec += now_us() - start;

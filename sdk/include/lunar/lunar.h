@@ -224,6 +224,13 @@ enum { LUNAR_SUB_CHANNELS = 0, LUNAR_SUB_PATTERNS = 1, LUNAR_SUB_SHARD_CHANNELS 
  * `channel` and returns how many received it. The kernel calls it for keyspace events. */
 typedef long long (*lunar_publish_fn)(void *priv, lunar_str channel, lunar_str message);
 
+/* A propagation listener (lunar_register_propagation_listener, ABI 1.1): receives every change
+ * to the dataset as a command to replay, in database `db`, in execution order. The writes of a
+ * MULTI/EXEC block or script arrive between a "MULTI" and an "EXEC" command (when there is more
+ * than one), so a listener that replays them in order applies each atomically. The views are
+ * valid during the call only. */
+typedef void (*lunar_propagate_fn)(void *priv, int db, int argc, const lunar_str *argv);
+
 /* Reply length placeholder for lunar_reply_array/map/set: the length is given later with
  * lunar_reply_set_length. */
 #define LUNAR_LEN_DEFERRED (-1)
@@ -421,6 +428,17 @@ struct lunar_api {
   /* Makes `fn` the server's publisher (keyspace notifications go through it). LUNAR_EEXIST
    * when another module already is; only during init. */
   int (*register_publisher)(lunar_module *m, lunar_publish_fn fn, void *priv);
+
+  /* --- ABI 1.1: propagation --- */
+  /* Calls fn for every propagated command from now until the module unloads (the AOF and
+   * replication listen here). Only during init. */
+  int (*register_propagation_listener)(lunar_module *m, lunar_propagate_fn fn, void *priv);
+  /* Makes the running command propagate `argv` (copied) instead of its own arguments; called
+   * several times, it propagates each, in order. A write command that does not call it is
+   * propagated as the client sent it, when it changed the dataset. Use it where replaying the
+   * original would not give the same result (BLPOP served as LPOP, SPOP as SREM, relative
+   * expiry as absolute). */
+  int (*replicate)(lunar_ctx *c, int argc, const lunar_str *argv);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -483,6 +501,9 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_reply_push(...) LUNAR_API->reply_push(__VA_ARGS__)
 #define lunar_client_set_subscriptions(...) LUNAR_API->client_set_subscriptions(__VA_ARGS__)
 #define lunar_register_publisher(...) LUNAR_API->register_publisher(__VA_ARGS__)
+#define lunar_register_propagation_listener(...) \
+  LUNAR_API->register_propagation_listener(__VA_ARGS__)
+#define lunar_replicate(...) LUNAR_API->replicate(__VA_ARGS__)
 
 #ifdef __cplusplus
 }
