@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -253,6 +254,25 @@ void gen_persistence(std::string* out) {
       "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n");
 }
 
+// INFO fields whose values modules supply (lunar_register_info_field).
+struct ModuleField {
+  const char* name;
+  lunar_module* owner = nullptr;
+  long long (*fn)(void*) = nullptr;
+  void* priv = nullptr;
+};
+ModuleField g_module_fields[] = {{"pubsub_channels"}, {"pubsub_patterns"},
+                                 {"pubsubshard_channels"}};
+
+void add_module_field(std::string* out, const char* name) {
+  for (const ModuleField& f : g_module_fields) {
+    if (std::strcmp(f.name, name) == 0) {
+      addf(out, "%s:%lld\r\n", name, f.fn ? f.fn(f.priv) : 0);
+      return;
+    }
+  }
+}
+
 void gen_stats(std::string* out) {
   const Stats& s = g_server.stats;
   addf(out, "total_connections_received:%lld\r\n", s.total_connections_received);
@@ -275,8 +295,10 @@ void gen_stats(std::string* out) {
       "current_eviction_exceeded_time:0\r\n");
   addf(out, "keyspace_hits:%lld\r\n", s.keyspace_hits);
   addf(out, "keyspace_misses:%lld\r\n", s.keyspace_misses);
+  add_module_field(out, "pubsub_channels");
+  add_module_field(out, "pubsub_patterns");
+  add_module_field(out, "pubsubshard_channels");
   out->append(
-      "pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n"
       "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"
       "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
       "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"
@@ -475,6 +497,23 @@ const KernelCommand kInfoCommands[] = {
 };
 
 }  // namespace
+
+int register_info_field(lunar_module* m, const char* name, long long (*fn)(void*), void* priv) {
+  if (!m || !m->initializing) return LUNAR_ESTATE;
+  if (!name || !fn) return LUNAR_EINVAL;
+  for (ModuleField& f : g_module_fields) {
+    if (std::strcmp(f.name, name) != 0) continue;
+    if (f.fn) return LUNAR_EEXIST;
+    f = {f.name, m, fn, priv};
+    return LUNAR_OK;
+  }
+  return LUNAR_ENOENT;
+}
+
+void forget_info_fields(lunar_module* m) {
+  for (ModuleField& f : g_module_fields)
+    if (f.owner == m) f = {f.name};
+}
 
 void register_info_commands() {
   g_memory_at_startup = memory::used();

@@ -47,10 +47,12 @@ constexpr long long kLfuInitVal = 5;  // Redis's LFU_INIT_VAL: the counter of a 
 // hit or miss, but leaves the access time alone (EXISTS, TYPE, TTL, OBJECT).
 Slot* lookup_read_notouch(int db, std::string_view key) {
   Slot* s = lookup_write(db, key);
-  if (s)
+  if (s) {
     g_server.stats.keyspace_hits++;
-  else
+  } else {
     g_server.stats.keyspace_misses++;
+    notify_event(LUNAR_NOTIFY_KEY_MISS, "keymiss", key, db);
+  }
   return s;
 }
 

@@ -350,6 +350,7 @@ const lunar_api kApi = {
     api_register_publisher,
     propagate::register_listener,
     propagate::replicate,
+    register_info_field,
 };
 }  // namespace
 
@@ -373,6 +374,7 @@ void forget_module_hooks(lunar_module* m) {
   std::erase_if(g_listeners, [m](const EventListener& l) { return l.owner == m; });
   if (g_server.publisher.owner == m) g_server.publisher = {};
   propagate::forget_module(m);
+  forget_info_fields(m);
 }
 
 lunar_type* find_type(std::string_view name) {

@@ -39,6 +39,9 @@ void unregister_type(lunar_type* t);
 void fire_event(int id, long long client_id);
 // Drops the event listeners and the publisher of a module being unloaded.
 void forget_module_hooks(lunar_module* m);
+// lunar_register_info_field, and its undoing at unload (kernel/command/info_cmd.cc).
+int register_info_field(lunar_module* m, const char* name, long long (*fn)(void*), void* priv);
+void forget_info_fields(lunar_module* m);
 // Registers MODULE LIST/LOAD/UNLOAD/HELP.
 void register_module_commands();
 

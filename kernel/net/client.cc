@@ -252,7 +252,10 @@ void Client::on_close(uv_handle_t* h) { delete static_cast<Client*>(h->data); }
 bool Client::over_output_limit() {
   if (flags & kClientCloseAsap) return true;
   const auto& lim = g_server.settings.output_limits[static_cast<int>(output_class())];
-  auto pending = static_cast<long long>(output_pending());
+  if (lim.hard == 0 && lim.soft == 0) return false;
+  // As in Redis, the first 16 KB of pending output (its static reply buffer) do not count.
+  constexpr long long kStaticReplyBuffer = 16 * 1024;
+  long long pending = static_cast<long long>(output_pending()) - kStaticReplyBuffer;
   bool hard = lim.hard > 0 && pending >= lim.hard;
   bool soft = false;
   if (lim.soft > 0 && pending >= lim.soft) {

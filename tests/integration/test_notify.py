@@ -170,13 +170,26 @@ class TestOutputBufferLimits(harness.DiffTest):
         sub.connect(("127.0.0.1", server.port))
         sub.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nsoft\r\n")
         time.sleep(0.2)
+
+        def pending():
+            for line in c.call_parsed("CLIENT", "LIST").decode().splitlines():
+                if " sub=1 " in line:
+                    field = dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv)
+                    return int(field["obl"]) + int(field["omem"])
+            return None
         payload = "y" * 50_000
-        for _ in range(20):  # 1 MB: over the soft limit, but not for long yet
+        # Fill the socket buffers until output is pending past the soft limit.
+        for _ in range(400):
             self.assertEqual(c.call_parsed("PUBLISH", "soft", payload), 1)
+            if pending() > 300_000:
+                break
+        self.assertGreater(pending(), 300_000)
+        # Over the soft limit, but not for a second yet: still connected.
+        self.assertEqual(c.call_parsed("PUBLISH", "soft", payload), 1)
         time.sleep(1.3)
-        # Past the duration: the next write finds it over the soft limit for too long.
         receivers = [c.call_parsed("PUBLISH", "soft", payload) for _ in range(3)]
         self.assertEqual(receivers[-1], 0, receivers)
+        self.assertIsNone(pending())
         sub.close()
         c.call("CONFIG", "SET", "client-output-buffer-limit",
                "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")

@@ -439,6 +439,14 @@ struct lunar_api {
    * original would not give the same result (BLPOP served as LPOP, SPOP as SREM, relative
    * expiry as absolute). */
   int (*replicate)(lunar_ctx *c, int argc, const lunar_str *argv);
+
+  /* --- ABI 1.1: INFO --- */
+  /* Supplies the value of an INFO field that the kernel prints on behalf of a module's family
+   * (pubsub_channels, pubsub_patterns, pubsubshard_channels): fn(priv) is called each time INFO
+   * runs. LUNAR_ENOENT for a field INFO does not have, LUNAR_EEXIST when it is supplied
+   * already; only during init. */
+  int (*register_info_field)(lunar_module *m, const char *name, long long (*fn)(void *priv),
+                             void *priv);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -504,6 +512,7 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_register_propagation_listener(...) \
   LUNAR_API->register_propagation_listener(__VA_ARGS__)
 #define lunar_replicate(...) LUNAR_API->replicate(__VA_ARGS__)
+#define lunar_register_info_field(...) LUNAR_API->register_info_field(__VA_ARGS__)
 
 #ifdef __cplusplus
 }
