@@ -140,9 +140,9 @@ static const lunar_type_methods ring_methods = {
 
 static const lunar_command_def ring_commands[] = {
     {sizeof(lunar_command_def), "ring.push", ring_push_cmd, -4, "write denyoom", 1, 1, 1, "",
-     "Pushes elements into a fixed-capacity ring.", "1.0.0", "module", "O(N)"},
+     "Pushes elements into a fixed-capacity ring.", "1.0.0", "module", "O(N)", "RW insert"},
     {sizeof(lunar_command_def), "ring.range", ring_range_cmd, 2, "readonly", 1, 1, 1, "",
-     "Returns the elements of a ring, oldest first.", "1.0.0", "module", "O(N)"},
+     "Returns the elements of a ring, oldest first.", "1.0.0", "module", "O(N)", NULL},
 };
 
 static int ring_init(lunar_module *m, int argc, const lunar_str *argv) {

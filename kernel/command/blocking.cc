@@ -102,8 +102,9 @@ void reply_timeout(Client* c) {
     c->writer.null_array();
 }
 
-// Runs the blocked command of `c` again. True when it served (the client is unblocked).
-bool rerun(Client* c) {
+// Runs the blocked command of `c` again, woken by `key`. True when it served (the client is
+// unblocked).
+bool rerun(Client* c, const std::string& key) {
   BlockState* b = c->blocked;
   std::vector<lunar_str> av;
   av.reserve(b->argv.size());
@@ -113,6 +114,7 @@ bool rerun(Client* c) {
   ctx.argc = static_cast<int>(av.size());
   ctx.argv = av.data();
   ctx.flags = LUNAR_CTX_UNBLOCKED;
+  ctx.ready_key = {key.data(), key.size()};
   Client* outer = g_server.current_client;
   g_server.current_client = c;
   long long start = now_us();
@@ -197,7 +199,7 @@ int block_on_keys(lunar_ctx* ctx, int nkeys, const lunar_str* keys, const lunar_
   return LUNAR_OK;
 }
 
-// Redis reads the timeout as a long double of seconds, truncates it to ms (a value that does
+// Redis reads the timeout as a long double of seconds, rounds it up to ms (a value that does
 // not fit becomes negative, as the x86 conversion does) and adds the command's time.
 int parse_timeout(lunar_ctx* ctx, lunar_str arg, long long* deadline_ms) {
   long double secs;
@@ -205,7 +207,7 @@ int parse_timeout(lunar_ctx* ctx, lunar_str arg, long long* deadline_ms) {
     ctx->reply->error(LUNAR_ERR_TIMEOUT_NOT_FLOAT);
     return LUNAR_EINVAL;
   }
-  long double ms = secs * 1000.0L;
+  long double ms = ceill(secs * 1000.0L);  // 0.001 s still times out, as in Redis
   long long t = (ms >= -9.2233720368547758e18L && ms < 9.2233720368547758e18L)
                     ? static_cast<long long>(ms)
                     : LLONG_MIN;
@@ -262,7 +264,7 @@ void serve_ready_keys() {
         Slot* s = lookup_write(db, key);
         if (!s) break;  // the key is gone: the rest keep waiting
         if (c->blocked->type && s->type != c->blocked->type) continue;
-        rerun(c);
+        rerun(c, key);
       }
     }
   }

@@ -119,6 +119,23 @@ uint64_t implicit_acl_categories(uint64_t flags, uint64_t acl) {
   return acl;
 }
 
+bool parse_key_flags(const char* s, std::vector<std::string>* out, std::string* bad) {
+  static const char* const kKnown[] = {"RO",     "RW",     "OW",     "RM",         "access",
+                                       "update", "insert", "delete", "not_key",    "incomplete",
+                                       "variable_flags"};
+  out->clear();
+  return for_each_word(s, [&](std::string_view w) {
+    for (const char* k : kKnown) {
+      if (w == k) {
+        out->emplace_back(w);
+        return true;
+      }
+    }
+    *bad = std::string(w);
+    return false;
+  });
+}
+
 std::vector<std::string_view> command_flag_names(uint64_t flags) {
   std::vector<std::string_view> out;
   for (const auto& f : kFlagNames)

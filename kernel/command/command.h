@@ -49,6 +49,7 @@ struct Command {
   int first_key = 0, last_key = 0, key_step = 0;
   uint64_t acl = 0;  // bit i = category i of acl_category_names()
   std::string summary, since, group, complexity;
+  std::vector<std::string> key_flags;  // key spec flags; empty = derived from `flags`
   lunar_module* owner = nullptr;
   Command* parent = nullptr;
   std::vector<std::unique_ptr<Command>> subcommands;
@@ -67,6 +68,8 @@ bool parse_command_flags(const char* s, uint64_t* out, std::string* bad);
 bool parse_acl_categories(const char* s, uint64_t* out, std::string* bad);
 // Adds the categories Redis derives from flags (@read, @write, @fast, @slow, ...).
 uint64_t implicit_acl_categories(uint64_t flags, uint64_t acl);
+// Key spec flags ("RW access delete"): false with *bad set to an unknown word.
+bool parse_key_flags(const char* s, std::vector<std::string>* out, std::string* bad);
 // The flag names of `flags`, in COMMAND INFO order.
 std::vector<std::string_view> command_flag_names(uint64_t flags);
 
@@ -104,6 +107,7 @@ struct lunar_ctx {
   int argc = 0;               // the command's arguments (for blocking, which copies them)
   const lunar_str* argv = nullptr;
   int flags = 0;              // LUNAR_CTX_*
+  lunar_str ready_key{nullptr, 0};  // with LUNAR_CTX_UNBLOCKED: the key that woke the command
 };
 
 namespace lunar {

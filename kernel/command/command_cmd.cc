@@ -7,6 +7,7 @@
 // the way Redis 7.0 describes a module command registered with a range; its flags are derived
 // from the command's flags (readonly: RO access; otherwise RW access update). GETKEYS extracts
 // keys from the same range.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,7 @@ std::vector<std::string_view> visible_flags(const Command& c) {
 }
 
 std::vector<std::string_view> key_spec_flags(const Command& c) {
+  if (!c.key_flags.empty()) return {c.key_flags.begin(), c.key_flags.end()};
   if (c.flags & kCmdReadonly) return {"RO", "access"};
   return {"RW", "access", "update"};
 }
@@ -267,7 +269,9 @@ int getkeys_generic(Ctx* ctx, int argc, const lunar_str* argv, bool with_flags) 
     reply_error(ctx, "ERR Invalid command specified");
     return LUNAR_OK;
   }
-  if (!c->has_keys() && !(c->flags & kCmdMovableKeys)) {
+  bool channels_only = std::find(c->key_flags.begin(), c->key_flags.end(), "not_key") !=
+                       c->key_flags.end();
+  if ((!c->has_keys() || channels_only) && !(c->flags & kCmdMovableKeys)) {
     reply_error(ctx, "ERR The command has no key arguments");
     return LUNAR_OK;
   }

@@ -399,6 +399,7 @@ static std::unique_ptr<Param> module_param(const lunar_config_def& def) {
   auto p = std::make_unique<Param>();
   p->name = def.name;
   p->flags = (def.flags & LUNAR_CONFIG_IMMUTABLE) ? unsigned{kImmutable} : 0u;
+  if (def.alias) p->alias = def.alias;
   p->default_text = def.default_value ? def.default_value : "";
   Param* self = p.get();
   switch (def.type) {
@@ -415,8 +416,8 @@ static std::unique_ptr<Param> module_param(const lunar_config_def& def) {
     }
     case LUNAR_CONFIG_INT: {
       auto* slot = static_cast<long long*>(def.storage);
-      p->kind = Kind::kInt;
-      p->flags |= kUnits;
+      p->kind = (def.flags & LUNAR_CONFIG_MEMORY) ? Kind::kMemory : Kind::kInt;
+      if (!(def.flags & (LUNAR_CONFIG_PLAIN | LUNAR_CONFIG_MEMORY))) p->flags |= kUnits;
       p->min = def.min;
       p->max = def.max;
       p->get = [slot] { return std::to_string(*slot); };
@@ -465,7 +466,8 @@ static std::unique_ptr<Param> module_param(const lunar_config_def& def) {
 
 // Checks what a module hands over; LUNAR_OK or the code register_module_param returns.
 static int validate_def(const lunar_config_def* def, std::string* why) {
-  if (!def || def->struct_size != sizeof(lunar_config_def)) {
+  if (!def || (def->struct_size != sizeof(lunar_config_def) &&
+               def->struct_size != offsetof(lunar_config_def, alias))) {
     *why = "unknown struct_size of lunar_config_def";
     return LUNAR_EINVAL;
   }
@@ -473,7 +475,8 @@ static int validate_def(const lunar_config_def* def, std::string* why) {
     *why = "unknown config type " + std::to_string(def->type);
     return LUNAR_EFLAG;
   }
-  if (def->flags & ~LUNAR_CONFIG_IMMUTABLE) {
+  if (def->flags & ~(LUNAR_CONFIG_IMMUTABLE | LUNAR_CONFIG_PLAIN | LUNAR_CONFIG_MEMORY) ||
+      ((def->flags & LUNAR_CONFIG_PLAIN) && (def->flags & LUNAR_CONFIG_MEMORY))) {
     *why = "unknown config flags " + std::to_string(def->flags);
     return LUNAR_EFLAG;
   }
@@ -510,10 +513,14 @@ static int fail_registration(lunar_module* m, int code, const std::string& why) 
   return code;
 }
 
-int register_module_param(lunar_module* m, const lunar_config_def* def) {
+int register_module_param(lunar_module* m, const lunar_config_def* given) {
   std::string why;
-  if (int rc = validate_def(def, &why); rc != LUNAR_OK) return fail_registration(m, rc, why);
-  if (registry().find(def->name))
+  if (int rc = validate_def(given, &why); rc != LUNAR_OK) return fail_registration(m, rc, why);
+  // A module built for ABI 1.0 hands over a shorter struct: later fields read as zero.
+  lunar_config_def full{};
+  std::memcpy(&full, given, given->struct_size);
+  const lunar_config_def* def = &full;
+  if (registry().find(def->name) || (def->alias && registry().find(def->alias)))
     return fail_registration(m, LUNAR_EEXIST,
                              std::string("config '") + def->name + "' is already registered");
   auto owned = module_param(*def);

@@ -54,7 +54,13 @@ int api_register_command(lunar_module* m, const lunar_command_def* def) {
   c->last_key = def->last_key;
   c->key_step = def->key_step;
   auto str = [&](const char* s) { return s ? std::string(s) : std::string(); };
-  if (def->struct_size >= sizeof(lunar_command_def)) {
+  if (def->struct_size >= offsetof(lunar_command_def, key_flags) + sizeof(const char*) &&
+      !parse_key_flags(def->key_flags, &c->key_flags, &bad)) {
+    log_line(kLogWarning, "Module %s: command '%s' has unknown key spec flag '%s'",
+             m->name.c_str(), def->name, bad.c_str());
+    return LUNAR_EFLAG;
+  }
+  if (def->struct_size >= offsetof(lunar_command_def, complexity) + sizeof(const char*)) {
     c->summary = str(def->summary);
     c->since = str(def->since);
     c->group = str(def->group);
@@ -253,6 +259,12 @@ int api_config_get(const char* name, char* buf, size_t n) {
 
 int api_ctx_flags(lunar_ctx* c) { return c->flags; }
 
+int api_ctx_ready_key(lunar_ctx* c, lunar_str* key) {
+  if (!(c->flags & LUNAR_CTX_UNBLOCKED) || !c->ready_key.ptr) return LUNAR_ENOENT;
+  *key = c->ready_key;
+  return LUNAR_OK;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events, other clients, pub/sub
 // ---------------------------------------------------------------------------------------------
@@ -351,6 +363,7 @@ const lunar_api kApi = {
     propagate::register_listener,
     propagate::replicate,
     register_info_field,
+    api_ctx_ready_key,
 };
 }  // namespace
 

@@ -361,15 +361,15 @@ const lunar_command_def kPubsubCommands[] = {
              "is the total number of subscribed patterns (by any client)."}),
     command("ssubscribe", ssubscribe_command, -2, kFlagsSubscribe, kAllKeys, "",
             {"Listen for messages published to the given shard channels", "7.0.0", "pubsub",
-             "O(N) where N is the number of shard channels to subscribe to."}),
+             "O(N) where N is the number of shard channels to subscribe to."}, "not_key"),
     command("sunsubscribe", sunsubscribe_command, -1, kFlagsSubscribe, kAllKeys, "",
             {"Stop listening for messages posted to the given shard channels", "7.0.0", "pubsub",
              "O(N) where N is the number of clients already subscribed to a "
-             "shard channel."}),
+             "shard channel."}, "not_key"),
     command("spublish", spublish_command, 3, kFlagsPublish, kFirstKey, "",
             {"Post a message to a shard channel", "7.0.0", "pubsub",
              "O(N) where N is the number of clients subscribed to the "
-             "receiving shard channel."}),
+             "receiving shard channel."}, "not_key"),
     command("pubsub", nullptr, -2, "", kNoKeys, "",
             {"A container for Pub/Sub commands", "2.8.0", "pubsub", "Depends on subcommand."}),
     command("pubsub|channels", pubsub_channels_command, -2, kFlagsInfo, kNoKeys, "",

@@ -14,7 +14,8 @@ prints RSS (/proc/<pid>/status VmRSS) and INFO used_memory before and after.
 
 Adding a workload is one row in WORKLOADS: either a redis-benchmark -t test name, or a command
 line (redis-benchmark replaces __rand_int__ with a random number when -r is given), optionally
-with setup commands run once before it.
+with setup commands run once before it. A workload whose commands a server lacks (its module is
+not loaded) is skipped on that server with a message, and its ratio shows as '-'.
 """
 
 import argparse
@@ -39,22 +40,30 @@ class Workload:
     command: list = None      # or a command line, e.g. ["HSET", "h", "f:__rand_int__", "v"]
     setup: list = field(default_factory=list)  # commands run once before (list of arg lists)
     default: bool = True      # part of the default selection
+    needs: list = None        # commands the server must have, else the row is skipped
+                              # (default: derived from test / command, see required_commands)
+    prefill_list: str = None  # a list key given -n elements before the run (for LPOP/RPOP)
 
 
-# The workloads, in table order. Later families add rows here (lpush, rpush, lrange_100, hset,
-# sadd, zadd, ...); a row whose command the server lacks shows as an error, not a crash.
+# The workloads, in table order. A row whose commands the server lacks (a module not loaded) is
+# skipped with a message; any other failure shows as an error in the table, not a crash.
+# The list rows need the lists module; redis-benchmark's -t tests push to "mylist" and hash to
+# "myhash" (HSET myhash element:__rand_int__ ..., so -r spreads the fields: a hashtable).
 WORKLOADS = [
     Workload("set", test="set"),
     Workload("get", test="get"),
     Workload("incr", test="incr"),
     Workload("mset", test="mset"),
-    Workload("lpush", test="lpush", default=False),
-    Workload("rpush", test="rpush", default=False),
-    Workload("lpop", test="lpop", default=False),
-    Workload("rpop", test="rpop", default=False),
-    Workload("lrange_100", test="lrange_100", default=False),
+    Workload("lpush", test="lpush"),
+    Workload("rpush", test="rpush"),
+    Workload("lpop", test="lpop", prefill_list="mylist"),
+    Workload("rpop", test="rpop", prefill_list="mylist"),
+    Workload("lrange_100", test="lrange_100"),
+    Workload("lrange_300", test="lrange_300"),
+    Workload("lrange_500", test="lrange_500", default=False),
+    Workload("lrange_600", test="lrange_600"),
+    Workload("hset", test="hset"),
     Workload("sadd", test="sadd", default=False),
-    Workload("hset", test="hset", default=False),
     Workload("spop", test="spop", default=False),
     Workload("zadd", test="zadd", default=False),
     Workload("ping", test="ping_mbulk", default=False),
@@ -62,6 +71,35 @@ WORKLOADS = [
     Workload("expire", command=["EXPIRE", "key:__rand_int__", "1000"],
              setup=[["SET", "key:1", "x"]], default=False),
 ]
+
+
+def required_commands(wl):
+    """The commands a workload runs (an lrange_* test first fills its list with LPUSH)."""
+    if wl.needs is not None:
+        return wl.needs
+    if wl.command:
+        return [str(wl.command[0]).upper()]
+    if wl.test.startswith("lrange"):
+        return ["LPUSH", "LRANGE"]
+    cmds = [wl.test.split("_")[0].upper()]
+    if wl.prefill_list:
+        cmds.append("RPUSH")
+    return cmds
+
+
+def missing_commands(client, cmds):
+    """The commands among `cmds` that the server does not have (COMMAND INFO answers nil)."""
+    info = harness.parse(client.call("COMMAND", "INFO", *cmds))
+    if not isinstance(info, list):
+        return []  # cannot tell: let redis-benchmark report whatever happens
+    return [c for c, i in zip(cmds, info) if i is None]
+
+
+def prefill_list(client, key, n, batch=1000):
+    """RPUSHes n small elements to `key`, pipelined."""
+    for start in range(0, n, batch):
+        count = min(batch, n - start)
+        client.call("RPUSH", key, *(["x"] * count))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -106,10 +144,20 @@ def throughput(server, workloads, args):
     out = {}
     with server.client() as c:
         for wl in workloads:
+            missing = missing_commands(c, required_commands(wl))
+            if missing:
+                why = "skipped: no " + ",".join(missing)
+                print(f"  {server.label:5} {wl.name:12} {why} (module not loaded?)",
+                      file=sys.stderr, flush=True)
+                for pipeline in args.pipelines:
+                    out[(wl.name, pipeline)] = why
+                continue
             for pipeline in args.pipelines:
                 c.call("FLUSHALL")
                 for cmd in wl.setup:
                     c.call(*cmd)
+                if wl.prefill_list:
+                    prefill_list(c, wl.prefill_list, args.n)
                 res = run_benchmark(server.port, wl, args, pipeline)
                 out[(wl.name, pipeline)] = res
                 shown = f"{res[0]:>12,.0f} rps" if isinstance(res, tuple) else res

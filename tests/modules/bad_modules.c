@@ -29,7 +29,7 @@ LUNAR_MODULE("failing_init", 1, init, NULL);
 static int init(lunar_module *m, int argc, const lunar_str *argv) {
   (void)argc; (void)argv;
   lunar_command_def def = {sizeof(lunar_command_def), "badflag.cmd", noop_cmd, 1,
-                           "write teleport", 0, 0, 0, "", NULL, NULL, NULL, NULL};
+                           "write teleport", 0, 0, 0, "", NULL, NULL, NULL, NULL, NULL};
   return lunar_register_command(m, &def);
 }
 LUNAR_MODULE("bad_flag", 1, init, NULL);

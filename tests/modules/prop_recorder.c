@@ -50,7 +50,8 @@ static int init(lunar_module *m, int argc, const lunar_str *argv) {
   (void)argc;
   (void)argv;
   lunar_command_def def = {sizeof(lunar_command_def), "proplog", proplog_cmd, 1, "readonly",
-                           0, 0, 0, "", "Recorded propagation", "0.1.0", "generic", "O(N)"};
+                           0, 0, 0, "", "Recorded propagation", "0.1.0", "generic", "O(N)",
+                           NULL};
   int rc = lunar_register_command(m, &def);
   if (rc != LUNAR_OK) return rc;
   return lunar_register_propagation_listener(m, on_propagate, NULL);

@@ -13,6 +13,13 @@
 using lunar::Db;
 using lunar::Slot;
 
+// "k" + std::to_string(i) trips GCC 12's -Wrestrict false positive; this does not.
+static std::string key_n(const char* prefix, long long i) {
+  std::string s(prefix);
+  s += std::to_string(i);
+  return s;
+}
+
 namespace {
 int g_freed = 0;
 lunar_type test_type() {
@@ -38,18 +45,18 @@ TEST_CASE("db: insert, find, replace, erase free values exactly once", "[db]") {
   g_freed = 0;
   {
     Db db;
-    for (int i = 0; i < 1000; i++) db.insert("k" + std::to_string(i), &g_type, val(std::to_string(i)));
+    for (int i = 0; i < 1000; i++) db.insert(key_n("k", i), &g_type, val(std::to_string(i)));
     REQUIRE(db.size() == 1000);
     REQUIRE(get(db, "k42") == "42");
     REQUIRE(db.find("nope") == nullptr);
     db.replace_value(db.find("k42"), &g_type, val("x"));
     REQUIRE(g_freed == 1);
     REQUIRE(get(db, "k42") == "x");
-    for (int i = 0; i < 1000; i += 2) REQUIRE(db.erase("k" + std::to_string(i)));
+    for (int i = 0; i < 1000; i += 2) REQUIRE(db.erase(key_n("k", i)));
     REQUIRE_FALSE(db.erase("k0"));
     REQUIRE(db.size() == 500);
     REQUIRE(g_freed == 501);
-    for (int i = 1; i < 1000; i += 2) REQUIRE(get(db, "k" + std::to_string(i)) == (i == 42 ? "x" : std::to_string(i)));
+    for (int i = 1; i < 1000; i += 2) REQUIRE(get(db, key_n("k", i)) == (i == 42 ? "x" : std::to_string(i)));
     REQUIRE(g_type.live_values == 500);
   }
   REQUIRE(g_freed == 1001);  // the destructor freed the rest
@@ -70,11 +77,11 @@ TEST_CASE("db: keys with any bytes, empty key, long key", "[db]") {
 
 TEST_CASE("db: volatile set tracks expiries through moves", "[db][expire]") {
   Db db;
-  for (int i = 0; i < 100; i++) db.insert("k" + std::to_string(i), &g_type, val("v"));
-  for (int i = 0; i < 100; i += 3) db.set_expire(db.find("k" + std::to_string(i)), 1000 + i);
+  for (int i = 0; i < 100; i++) db.insert(key_n("k", i), &g_type, val("v"));
+  for (int i = 0; i < 100; i += 3) db.set_expire(db.find(key_n("k", i)), 1000 + i);
   REQUIRE(db.volatile_count() == 34);
   // Deleting moves slots around; every volatile entry must still point at a slot with an expiry.
-  for (int i = 0; i < 100; i += 5) db.erase("k" + std::to_string(i));
+  for (int i = 0; i < 100; i += 5) db.erase(key_n("k", i));
   size_t expected = 0;
   for (int i = 0; i < 100; i++)
     if (i % 3 == 0 && i % 5 != 0) expected++;
@@ -114,7 +121,7 @@ TEST_CASE("db: scan returns every stable key under concurrent churn", "[db][scan
     Db db;
     std::set<std::string> stable;
     for (int i = 0; i < 500; i++) {
-      std::string k = "s" + std::to_string(i);
+      std::string k = key_n("s", i);
       db.insert(k, &g_type, val("v"));
       stable.insert(k);
     }
@@ -129,7 +136,7 @@ TEST_CASE("db: scan returns every stable key under concurrent churn", "[db][scan
       // Churn: add many keys (growing the table) and delete some of the churned ones.
       int adds = rng() % 60;
       for (int a = 0; a < adds; a++) {
-        std::string k = "c" + std::to_string(churn_id++);
+        std::string k = key_n("c", churn_id++);
         db.insert(k, &g_type, val("v"));
         churn.push_back(k);
       }
@@ -151,7 +158,7 @@ TEST_CASE("db: scan of an empty db ends at once; clamped cursor", "[db][scan]") 
   int n = 0;
   REQUIRE(db.scan(0, 10, [&](Slot&) { n++; }) == 0);
   REQUIRE(n == 0);
-  for (int i = 0; i < 10; i++) db.insert("k" + std::to_string(i), &g_type, val("v"));
+  for (int i = 0; i < 10; i++) db.insert(key_n("k", i), &g_type, val("v"));
   // A cursor beyond the table is clamped: it still visits everything below it.
   std::set<std::string> seen;
   uint64_t c = 1000;
@@ -167,7 +174,7 @@ TEST_CASE("keyspace: lazy expiry on lookup and the active cycle", "[keyspace][ex
   Db& db = lunar::db_at(0);
   long long now = lunar::now_ms();
   for (int i = 0; i < 200; i++) {
-    Slot* s = db.insert("e" + std::to_string(i), &g_type, val("v"));
+    Slot* s = db.insert(key_n("e", i), &g_type, val("v"));
     db.set_expire(s, i < 100 ? now - 10 : now + 100000);
   }
   db.insert("plain", &g_type, val("v"));

@@ -120,6 +120,11 @@ typedef struct lunar_command_def {
   const char *since;      /* "1.0.0" */
   const char *group;      /* "string", "bitmap", "generic", ... */
   const char *complexity; /* "O(1)" */
+  /* ABI 1.1: the key spec's flags as COMMAND INFO shows them, space-separated from RO RW OW
+   * RM access update insert delete not_key incomplete variable_flags (e.g. "RW access delete";
+   * "not_key" for arguments that name channels, not keys). NULL: derived from the command's
+   * flags ("RO access" for readonly commands, else "RW access update"). */
+  const char *key_flags;
 } lunar_command_def;
 
 /* ---------------------------------------------------------------------------------------------
@@ -158,6 +163,9 @@ enum {
   LUNAR_CONFIG_ENUM = 4     /* storage: long long, index into enum_values */
 };
 #define LUNAR_CONFIG_IMMUTABLE 0x1 /* may be set in the file or command line only */
+/* ABI 1.1, for LUNAR_CONFIG_INT. Without either, an INT accepts an integer or a memory value. */
+#define LUNAR_CONFIG_PLAIN 0x2  /* a plain integer (Redis's numeric parameters): no units */
+#define LUNAR_CONFIG_MEMORY 0x4 /* a memory value (Redis's memory parameters): no sign, units */
 
 typedef struct lunar_config_def {
   uint32_t struct_size; /* sizeof(lunar_config_def) */
@@ -172,6 +180,9 @@ typedef struct lunar_config_def {
    * to a static message. */
   int (*on_change)(void *priv, const char **err);
   void *priv;
+  /* ABI 1.1: an older name answered too by CONFIG GET/SET and the file ("hash-max-ziplist-
+   * entries"); NULL for none. */
+  const char *alias;
 } lunar_config_def;
 
 /* ---------------------------------------------------------------------------------------------
@@ -447,6 +458,10 @@ struct lunar_api {
    * already; only during init. */
   int (*register_info_field)(lunar_module *m, const char *name, long long (*fn)(void *priv),
                              void *priv);
+  /* In a handler run again because a key became ready (LUNAR_CTX_UNBLOCKED): *key receives the
+   * key that woke it (valid until the handler returns), so a command waiting on several keys
+   * serves from that one, as Redis does. LUNAR_ENOENT otherwise. */
+  int (*ctx_ready_key)(lunar_ctx *c, lunar_str *key);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -513,6 +528,7 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
   LUNAR_API->register_propagation_listener(__VA_ARGS__)
 #define lunar_replicate(...) LUNAR_API->replicate(__VA_ARGS__)
 #define lunar_register_info_field(...) LUNAR_API->register_info_field(__VA_ARGS__)
+#define lunar_ctx_ready_key(...) LUNAR_API->ctx_ready_key(__VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -182,7 +182,7 @@ struct Docs {
 // strings must be static.
 constexpr lunar_command_def command(const char* name, lunar_command_fn handler, int arity,
                                     const char* flags, Keys keys, const char* acl_categories,
-                                    Docs docs) noexcept {
+                                    Docs docs, const char* key_flags = nullptr) noexcept {
   return lunar_command_def{sizeof(lunar_command_def),
                            name,
                            handler,
@@ -195,7 +195,8 @@ constexpr lunar_command_def command(const char* name, lunar_command_fn handler, 
                            docs.summary,
                            docs.since,
                            docs.group,
-                           docs.complexity};
+                           docs.complexity,
+                           key_flags};
 }
 
 // Registers every row in order. Stops at the first failure, logs which command failed and why,
