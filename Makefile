@@ -24,6 +24,7 @@ test: deps build
 
 bench: deps build
 	/usr/bin/python3 tests/bench/bench.py --build $(BUILD)
+	/usr/bin/python3 tests/bench/bench_pubsub_tx.py --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
