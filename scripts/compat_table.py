@@ -27,9 +27,10 @@ PARTIAL = {
     "command": "tips empty; key specs derived from first/last/step",
     "command|info": "tips empty; key specs derived from first/last/step",
     "command|docs": "no arguments, history or doc_flags",
-    "command|getkeys": "keys from first/last/step only (no movable-key commands yet)",
-    "command|getkeysandflags": "keys from first/last/step only; flags approximate",
-    "info": "fields of absent subsystems (scripting, pub/sub, blocking, latencystats) fixed",
+    "command|getkeys": "keys from first/last/step only (LMPOP/BLMPOP's numkeys keys not found)",
+    "command|getkeysandflags": "keys from first/last/step only; one key spec per command",
+    "info": "fields of absent subsystems (scripting, replication, latencystats) fixed",
+    "ltrim": "an LTRIM that removes nothing is still propagated (Redis only raises the event)",
     "unlink": "frees synchronously",
     "debug": "SLEEP, POPULATE, SET-ACTIVE-EXPIRE, HELP only; allowed without "
              "enable-debug-command",

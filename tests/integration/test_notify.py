@@ -37,6 +37,7 @@ FAMILIES = {
 
 
 class TestNotifications(harness.DiffTest):
+    REDIS_ARGS = ("--enable-debug-command", "yes")
 
     def run_family(self, cmds, flags="KEA"):
         """Runs cmds on each server with notify-keyspace-events=flags and returns, per server,
@@ -109,6 +110,16 @@ class TestNotifications(harness.DiffTest):
         self.assertEqual(lr, rr)
         self.assertEqual(sorted(lm), sorted(rm))
         self.assertEqual(len(lm), 2, lm)
+
+    def test_expired_on_access(self):
+        # With the background cycle off, only an access can expire the key.
+        (lr, lm), (rr, rm) = self.run_family(
+            ["DEBUG SET-ACTIVE-EXPIRE 0", "SET a 1 PX 20", "HSET h f v", "PEXPIRE h 20",
+             ("sleep", 0.1), "GET a", "HGET h f", "EXISTS a", "DEBUG SET-ACTIVE-EXPIRE 1"],
+            flags="KEA")
+        self.assertEqual(lr, rr)
+        self.assertEqual(lm, rm)
+        self.assertEqual(sum(1 for m in lm if m[-1] == b"expired"), 2, lm)
 
     def test_config_letters(self):
         for v in ("KEA", "AKE", "KEAn", "Ex", "Kgx", "", "Km", "nd$", "glshzxetd", "A", "KEm"):
