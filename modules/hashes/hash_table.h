@@ -18,11 +18,12 @@
 // is clamped to its size, which loses nothing for the same reason.
 //
 // Positions are 32-bit: a table holds at most 2^32 - 1 pairs (Redis's documented limit for a
-// hash). Memory goes through lunar_alloc (LunarAllocator), so used_memory sees all of it.
+// hash). Memory goes through lunar_alloc (lunar::Allocator), so used_memory sees all of it.
 #ifndef LUNAR_MODULES_HASHES_HASH_TABLE_H
 #define LUNAR_MODULES_HASHES_HASH_TABLE_H
 
 #include <lunar/lunar.h>
+#include <lunar/module.hpp>
 #include <tsl/robin_set.h>
 
 #include <cstddef>
@@ -32,24 +33,6 @@
 
 namespace hashes {
 
-// A standard allocator over lunar_alloc/lunar_free.
-template <class T>
-struct LunarAllocator {
-  using value_type = T;
-  LunarAllocator() noexcept = default;
-  template <class U>
-  LunarAllocator(const LunarAllocator<U>&) noexcept {}
-  T* allocate(size_t n) { return static_cast<T*>(lunar_alloc(n * sizeof(T))); }
-  void deallocate(T* p, size_t) noexcept { lunar_free(p); }
-  template <class U>
-  bool operator==(const LunarAllocator<U>&) const noexcept {
-    return true;
-  }
-  template <class U>
-  bool operator!=(const LunarAllocator<U>&) const noexcept {
-    return false;
-  }
-};
 
 // A seeded 64-bit hash of bytes (the seed is drawn once per process; see set_hash_seed).
 uint64_t hash_bytes(std::string_view s) noexcept;
@@ -117,14 +100,14 @@ class HashTable {
   };
   // No stored hash: a bucket is 8 bytes instead of 12; growing rehashes each field (as Redis's
   // dict does) and a probe compares fields.
-  using Index = tsl::robin_set<uint32_t, Hash, Eq, LunarAllocator<uint32_t>, false>;
+  using Index = tsl::robin_set<uint32_t, Hash, Eq, lunar::Allocator<uint32_t>, false>;
 
   static Pair decode(const char* block) noexcept;
   // A new block holding field and value; adds its size to entry_bytes_.
   char* make_block(std::string_view field, std::string_view value);
   void free_block(char* block) noexcept;
 
-  std::vector<char*, LunarAllocator<char*>> entries_;
+  std::vector<char*, lunar::Allocator<char*>> entries_;
   Index index_;
   size_t entry_bytes_ = 0;  // usable bytes of all entry blocks
   // The hash of the field being inserted at position pending_pos_, computed once by set().

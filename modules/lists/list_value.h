@@ -18,6 +18,7 @@
 #define LUNAR_MODULES_LISTS_LIST_VALUE_H
 
 #include <cstddef>
+#include <lunar/module.hpp>
 #include <lunar/packed.hpp>
 #include <string>
 #include <string_view>
@@ -31,20 +32,6 @@ long long node_fill();
 
 enum class End { kHead, kTail };  // LEFT / RIGHT in the commands
 
-// std::allocator over lunar_alloc, so containers inside a value are counted in used_memory.
-template <class T>
-struct LunarAllocator {
-  using value_type = T;
-  LunarAllocator() noexcept = default;
-  template <class U>
-  LunarAllocator(const LunarAllocator<U>&) noexcept {}
-  T* allocate(size_t n) { return static_cast<T*>(lunar_alloc(n * sizeof(T))); }
-  void deallocate(T* p, size_t) noexcept { lunar_free(p); }
-  template <class U>
-  bool operator==(const LunarAllocator<U>&) const noexcept {
-    return true;
-  }
-};
 
 class ListValue {
  public:
@@ -119,7 +106,7 @@ class ListValue {
   void insert_in_node(size_t i, lunar::Packed::Pos pos, std::string_view v);
   void remove_node(size_t i);
 
-  using Nodes = std::vector<lunar::Packed, LunarAllocator<lunar::Packed>>;
+  using Nodes = std::vector<lunar::Packed, lunar::Allocator<lunar::Packed>>;
   Nodes nodes_;
   size_t count_ = 0;
 };

@@ -1004,6 +1004,42 @@ class DiffTest(unittest.TestCase):
         """Asserts equal replies ignoring element order (KEYS, SMEMBERS...)."""
         return self.check(*args, resp=resp, normalize=sorted_array)
 
+    # --- keyspace events ------------------------------------------------------------------------
+
+    def keyevents(self, server, run, end_key="zz-end"):
+        """The (event, key) pairs a PSUBSCRIBE __keyevent@0__:* client of `server` receives
+        while run(server) executes, up to the event on `end_key` (the last thing run must write
+        it). notify-keyspace-events must be enabled (enable_keyevents)."""
+        sub = server.client()
+        try:
+            sub.settimeout(5)
+            sub.call("PSUBSCRIBE", "__keyevent@0__:*")
+            run(server)
+            events = []
+            while not events or events[-1][1] != end_key:
+                msg = parse(sub.read_reply())
+                events.append((msg[2].split(b":", 1)[1].decode(), msg[3].decode()))
+            return events
+        finally:
+            sub.close()
+
+    def enable_keyevents(self):
+        """Sets notify-keyspace-events KEA on both servers until the test ends."""
+        for s in (self.lunar, self.redis):
+            r = self._call(s, 2, ["CONFIG", "SET", "notify-keyspace-events", "KEA"])
+            self.assertEqual(r, b"+OK\r\n", f"{s.label}: cannot enable notifications")
+            self.addCleanup(self._call, s, 2, ["CONFIG", "SET", "notify-keyspace-events", ""])
+
+    def check_keyevents(self, cmds):
+        """Runs cmds (ending with a write to "zz-end") on both servers and asserts that they
+        raise the same keyevents, in the same order."""
+        self.enable_keyevents()
+
+        def run(server):
+            for cmd in cmds:
+                self._call(server, 2, _split_cmd(cmd))
+        self.assertEqual(self.keyevents(self.lunar, run), self.keyevents(self.redis, run))
+
     def setup_both(self, cmds, resp=None):
         """Runs setup commands on both servers, asserting only that the replies are equal."""
         self.check_all(cmds, resp=resp)

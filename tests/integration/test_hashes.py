@@ -535,35 +535,8 @@ class TestKeyspaceEvents(HashDiffTest):
         "HSET zz-end 1 1",
     ]
 
-    def _events(self, server):
-        sub = server.client()
-        try:
-            sub.settimeout(5)
-            r = sub.call("PSUBSCRIBE", "__keyevent@0__:*")
-            if r.startswith(b"-"):
-                self.skipTest(f"{server.label}: PSUBSCRIBE unsupported: {r!r}")
-            events = []
-            for cmd in self.EVENT_COMMANDS:
-                self._call(server, 2, harness._split_cmd(cmd))
-            while True:
-                msg = parse(sub.read_reply())
-                channel, key = msg[2], msg[3]
-                events.append((channel.split(b":", 1)[1].decode(), key.decode()))
-                if key == b"zz-end":
-                    return events
-        finally:
-            sub.close()
-
     def test_events(self):
-        for s in (self.lunar, self.redis):
-            r = self._call(s, 2, ["CONFIG", "SET", "notify-keyspace-events", "KEA"])
-            if r != b"+OK\r\n":
-                self.skipTest(f"{s.label}: cannot enable notify-keyspace-events: {r!r}")
-        try:
-            self.assertEqual(self._events(self.lunar), self._events(self.redis))
-        finally:
-            for s in (self.lunar, self.redis):
-                self._call(s, 2, ["CONFIG", "SET", "notify-keyspace-events", ""])
+        self.check_keyevents(self.EVENT_COMMANDS)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -444,66 +444,26 @@ class TestKeyspaceEvents(ListsDiffTest):
         "BLMPOP 0 1 z RIGHT COUNT 5", "SET zz-end 1",
     ]
 
-    def _events(self, server):
-        sub = server.client()
-        try:
-            sub.settimeout(5)
-            r = sub.call("PSUBSCRIBE", "__keyevent@0__:*")
-            if r.startswith(b"-"):
-                self.skipTest(f"{server.label}: PSUBSCRIBE unsupported: {r!r}")
-            events = []
-            for cmd in self.EVENT_COMMANDS:
-                self._call(server, 2, harness._split_cmd(cmd))
-            while True:
-                msg = parse(sub.read_reply())
-                channel, key = msg[2], msg[3]
-                events.append((channel.split(b":", 1)[1].decode(), key.decode()))
-                if key == b"zz-end":
-                    return events
-        finally:
-            sub.close()
-
-    def _enable(self):
-        for s in (self.lunar, self.redis):
-            r = self._call(s, 2, ["CONFIG", "SET", "notify-keyspace-events", "KEA"])
-            if r != b"+OK\r\n":
-                self.skipTest(f"{s.label}: cannot enable notify-keyspace-events: {r!r}")
-
-    def tearDown(self):
-        for s in (self.lunar, self.redis):
-            self._call(s, 2, ["CONFIG", "SET", "notify-keyspace-events", ""])
-        super().tearDown()
-
     def test_events(self):
-        self._enable()
-        self.assertEqual(self._events(self.lunar), self._events(self.redis))
+        self.check_keyevents(self.EVENT_COMMANDS)
 
     def test_events_of_woken_clients(self):
         """A blocked client served later raises the same events as its command run at once."""
-        self._enable()
+        self.enable_keyevents()
         steps = [("block", 1, "BLPOP", "k", "0"), ("block", 2, "BLMOVE", "a", "b", "LEFT",
                                                      "RIGHT", "0"),
                  ("block", 3, "BLMPOP", "0", "1", "c", "RIGHT", "COUNT", "3"),
                  ("call", 0, "RPUSH", "k", "x", "y"), ("read", 1), ("call", 0, "RPUSH", "a", "v"),
                  ("read", 2), ("call", 0, "RPUSH", "c", "1", "2"), ("read", 3),
                  ("call", 0, "SET", "zz-end", "1")]
-        results = []
-        for server in (self.lunar, self.redis):
-            sub = server.client()
-            sub.settimeout(5)
-            sub.call("PSUBSCRIBE", "__keyevent@0__:*")
+
+        def run(server):
             script = Script(server, 4, 2)
             try:
                 script.run(steps)
-                events = []
-                while not events or events[-1][1] != "zz-end":
-                    msg = parse(sub.read_reply())
-                    events.append((msg[2].split(b":", 1)[1].decode(), msg[3].decode()))
-                results.append(events)
             finally:
                 script.close()
-                sub.close()
-        self.assertEqual(results[0], results[1])
+        self.assertEqual(self.keyevents(self.lunar, run), self.keyevents(self.redis, run))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 //   lookup / lookup_or_reply / key_exists           key lookups (the WRONGTYPE guard)
 //   reply_bulk / reply_simple / reply_error / ...   replies from std::string_view
 //   command(...) / register_commands(...)           one row per command in a registration table
+//   Allocator<T>                                    std containers over lunar_alloc
 #ifndef LUNAR_MODULE_HPP
 #define LUNAR_MODULE_HPP
 
@@ -122,6 +123,26 @@ inline bool long_double_arg(lunar_ctx* c, lunar_str s, long double* out,
   reply_error(c, err);
   return false;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory
+// ---------------------------------------------------------------------------------------------
+
+// A standard allocator over lunar_alloc/lunar_free, for containers inside values: what they hold
+// is memory of the value (used_memory, MEMORY USAGE, and maxmemory see it).
+template <class T>
+struct Allocator {
+  using value_type = T;
+  Allocator() noexcept = default;
+  template <class U>
+  Allocator(const Allocator<U>&) noexcept {}
+  T* allocate(size_t n) { return static_cast<T*>(lunar_alloc(n * sizeof(T))); }
+  void deallocate(T* p, size_t) noexcept { lunar_free(p); }
+  template <class U>
+  bool operator==(const Allocator<U>&) const noexcept {
+    return true;
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Keys
