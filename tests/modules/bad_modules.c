@@ -4,13 +4,6 @@
  *   3 bad_flag.so     — registers a command with an unknown flag: LUNAR_EFLAG, init fails */
 #include <lunar/lunar.h>
 
-static int noop_cmd(lunar_ctx *ctx, int argc, const lunar_str *argv) {
-  (void)argc;
-  (void)argv;
-  lunar_reply_ok(ctx);
-  return LUNAR_OK;
-}
-
 #if BAD_KIND == 1
 static int init(lunar_module *m, const lunar_api *api, int argc, const lunar_str *argv) {
   (void)m; (void)api; (void)argc; (void)argv;
@@ -26,6 +19,13 @@ static int init(lunar_module *m, int argc, const lunar_str *argv) {
 }
 LUNAR_MODULE("failing_init", 1, init, NULL);
 #else
+static int noop_cmd(lunar_ctx *ctx, int argc, const lunar_str *argv) {
+  (void)argc;
+  (void)argv;
+  lunar_reply_ok(ctx);
+  return LUNAR_OK;
+}
+
 static int init(lunar_module *m, int argc, const lunar_str *argv) {
   (void)argc; (void)argv;
   lunar_command_def def = {sizeof(lunar_command_def), "badflag.cmd", noop_cmd, 1,
