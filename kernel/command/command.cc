@@ -207,7 +207,8 @@ void register_table(const KernelCommand* rows, size_t n) {
     c->arity = r.arity;
     std::string bad;
     if (!parse_command_flags(r.flags, &c->flags, &bad) ||
-        !parse_acl_categories(r.acl, &c->acl, &bad)) {
+        !parse_acl_categories(r.acl, &c->acl, &bad) ||
+        !parse_key_flags(r.key_flags, &c->key_flags, &bad)) {
       std::fprintf(stderr, "lunar: bad flag '%s' in kernel command '%s'\n", bad.c_str(), r.name);
       std::abort();
     }

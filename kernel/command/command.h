@@ -126,6 +126,9 @@ struct KernelCommand {
   const char* since;
   const char* group;
   const char* complexity;
+  // Key spec flags as COMMAND INFO shows them ("RW access delete"); nullptr (rows that leave it
+  // out) derives them from `flags`, as for lunar_command_def.key_flags.
+  const char* key_flags = nullptr;
 };
 // Registers a table of kernel commands; aborts on a malformed row (a programming error).
 void register_table(const KernelCommand* rows, size_t n);

@@ -200,8 +200,15 @@ int api_key_lookup_typed(lunar_ctx* c, lunar_str key, int flags, const lunar_typ
 }
 
 int api_key_set(lunar_ctx* c, lunar_str key, const lunar_type* type, void* value, int flags) {
-  if (!type || (flags & ~(LUNAR_KEEPTTL))) return LUNAR_EFLAG;
-  set_key(c->db, {key.ptr, key.len}, type, value, (flags & LUNAR_KEEPTTL) != 0);
+  if (!type || (flags & ~(LUNAR_KEEPTTL | LUNAR_SAME_CONTENT))) return LUNAR_EFLAG;
+  std::string_view k(key.ptr, key.len);
+  if (flags & LUNAR_SAME_CONTENT) {
+    Slot* s = db_at(c->db).find(k);
+    if (!s) return LUNAR_ENOENT;
+    db_at(c->db).replace_value(s, type, value);  // expiry and LRU untouched, nothing signalled
+    return LUNAR_OK;
+  }
+  set_key(c->db, k, type, value, (flags & LUNAR_KEEPTTL) != 0);
   return LUNAR_OK;
 }
 

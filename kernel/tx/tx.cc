@@ -213,7 +213,7 @@ const KernelCommand kTxCommands[] = {
      "O(N), when N is the number of queued commands"},
     {"watch", watch_cmd, -2, "noscript loading stale fast allow_busy", 1, -1, 1, "transaction",
      "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0",
-     "transactions", "O(1) for every key."},
+     "transactions", "O(1) for every key.", "RO"},
     {"unwatch", unwatch_cmd, 1, "noscript loading stale fast allow_busy", 0, 0, 0, "transaction",
      "Forget about all watched keys", "2.2.0", "transactions", "O(1)"},
 };

@@ -120,19 +120,19 @@ using lunar::command;
 
 const lunar_command_def kBlockingCommands[] = {
     command("blmove", blmove_command, 6, "write denyoom noscript blocking", {1, 2, 1}, kAclList,
-            {kBmoveSummary, "6.2.0", "list", "O(1)"}),
+            {kBmoveSummary, "6.2.0", "list", "O(1)"}, "RW access delete"),
     command("blmpop", blmpop_command, -5, "write blocking movablekeys", lunar::kNoKeys, kAclList,
             {"Pop elements from a list, or block until one is available", "7.0.0", "list",
              "O(N+M) where N is the number of provided keys and M is the number of elements "
              "returned."}),
     command("blpop", blpop_command, -3, "write noscript blocking", {1, -2, 1}, kAclList,
             {"Remove and get the first element in a list, or block until one is available", "2.0.0",
-             "list", kBpopComplexity}),
+             "list", kBpopComplexity}, "RW access delete"),
     command("brpop", brpop_command, -3, "write noscript blocking", {1, -2, 1}, kAclList,
             {"Remove and get the last element in a list, or block until one is available", "2.0.0",
-             "list", kBpopComplexity}),
+             "list", kBpopComplexity}, "RW access delete"),
     command("brpoplpush", brpoplpush_command, 4, "write denyoom noscript blocking", {1, 2, 1},
-            kAclList, {kBmoveSummary, "2.2.0", "list", "O(1)"}),
+            kAclList, {kBmoveSummary, "2.2.0", "list", "O(1)"}, "RW access delete"),
 };
 
 }  // namespace

@@ -526,24 +526,24 @@ using lunar::command;
 
 const lunar_command_def kBitmapCommands[] = {
     command("bitcount", bitcount_command, -2, "readonly", kKey1, kAclBitmap,
-            {"Count set bits in a string", "2.6.0", "bitmap", "O(N)"}),
+            {"Count set bits in a string", "2.6.0", "bitmap", "O(N)"}, "RO access"),
     command("bitfield", bitfield_command, -2, "write denyoom", kKey1, kAclBitmap,
             {"Perform arbitrary bitfield integer operations on strings", "3.2.0", "bitmap",
-             "O(1) for each subcommand specified"}),
+             "O(1) for each subcommand specified"}, "RW access update variable_flags"),
     command("bitfield_ro", bitfield_ro_command, -2, "readonly fast", kKey1, kAclBitmap,
             {"Perform arbitrary bitfield integer operations on strings. Read-only variant of "
              "BITFIELD",
-             "6.0.0", "bitmap", "O(1) for each subcommand specified"}),
+             "6.0.0", "bitmap", "O(1) for each subcommand specified"}, "RO access"),
     command("bitop", bitop_command, -4, "write denyoom", {2, -1, 1}, kAclBitmap,
-            {"Perform bitwise operations between strings", "2.6.0", "bitmap", "O(N)"}),
+            {"Perform bitwise operations between strings", "2.6.0", "bitmap", "O(N)"}, "OW update"),
     command("bitpos", bitpos_command, -3, "readonly", kKey1, kAclBitmap,
-            {"Find first bit set or clear in a string", "2.8.7", "bitmap", "O(N)"}),
+            {"Find first bit set or clear in a string", "2.8.7", "bitmap", "O(N)"}, "RO access"),
     command("getbit", getbit_command, 3, "readonly fast", kKey1, kAclBitmap,
             {"Returns the bit value at offset in the string value stored at key", "2.2.0", "bitmap",
-             "O(1)"}),
+             "O(1)"}, "RO access"),
     command("setbit", setbit_command, 4, "write denyoom", kKey1, kAclBitmap,
             {"Sets or clears the bit at offset in the string value stored at key", "2.2.0",
-             "bitmap", "O(1)"}),
+             "bitmap", "O(1)"}, "RW access update"),
 };
 
 }  // namespace

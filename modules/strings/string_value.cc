@@ -157,7 +157,8 @@ Writable make_writable(lunar_ctx* ctx, lunar_str key, StringValue* v, size_t min
   if (want > old_len) cap = want < kGreedyLimit ? want * 2 : want + kGreedyLimit;
   char buf[kIntBufLen];
   StringValue* nv = make_raw(value_view(v, buf), want, cap);
-  lunar_key_set(ctx, key, g_string_type, nv, LUNAR_KEEPTTL);  // frees v
+  // A copy that only grows signals the change; a pure re-encoding does not (Redis's unsharing).
+  lunar_key_set(ctx, key, g_string_type, nv, want > old_len ? LUNAR_KEEPTTL : LUNAR_SAME_CONTENT);
   return {nv, want > old_len};
 }
 

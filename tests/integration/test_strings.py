@@ -383,8 +383,7 @@ class TestEncoding(StringsDiffTest):
 
     def test_unshare_keeps_watch(self):
         """Turning an int/embstr value raw without changing it (SETBIT of the same bit) does not
-        touch a WATCHed key, as in Redis. (Lunar differs for ints of 17+ digits, which need a
-        new block.)"""
+        touch a WATCHed key, as in Redis, whether or not the value needs a new block."""
         cases = [("10", ["SETBIT", "k", "0", "0"]), ("abc", ["SETBIT", "k", "0", "0"]),
                  ("1234567890123456", ["SETBIT", "k", "1", "0"]),
                  ("abc", ["SETBIT", "k", "1", "1"]), ("abc", ["SETBIT", "k", "100", "0"]),

@@ -191,6 +191,9 @@ typedef struct lunar_config_def {
 #define LUNAR_READ 0x1   /* lookup for reading: counts keyspace hits/misses, touches LRU */
 #define LUNAR_WRITE 0x2  /* lookup for writing: no hit/miss accounting */
 #define LUNAR_KEEPTTL 0x4 /* lunar_key_set: keep the key's current expiry */
+/* lunar_key_set (ABI 1.1): the new value holds what the old one did, in another representation
+ * (a re-encoding): the key is not marked modified (WATCH, dirty counter, blocked clients). */
+#define LUNAR_SAME_CONTENT 0x8
 
 /* Keyspace notification classes (notify-keyspace-events letters). */
 #define LUNAR_NOTIFY_GENERIC (1 << 2) /* g */
@@ -361,7 +364,8 @@ struct lunar_api {
   int (*key_lookup_typed)(lunar_ctx *c, lunar_str key, int flags, const lunar_type *type,
                           void **value);
   /* Stores `value` (ownership passes to the kernel) under `key`, freeing any old value. The
-   * expiry is cleared unless LUNAR_KEEPTTL. Marks the key modified. */
+   * expiry is cleared unless LUNAR_KEEPTTL. Marks the key modified unless LUNAR_SAME_CONTENT
+   * (which requires an existing key). */
   int (*key_set)(lunar_ctx *c, lunar_str key, const lunar_type *type, void *value, int flags);
   /* Deletes the key: LUNAR_OK or LUNAR_ENOENT. Marks it modified. */
   int (*key_delete)(lunar_ctx *c, lunar_str key);
