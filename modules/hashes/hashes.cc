@@ -30,13 +30,11 @@ using lunar::Found;
 constexpr char kErrNotInteger[] = "ERR hash value is not an integer";
 constexpr char kErrNotFloat[] = "ERR hash value is not a float";
 constexpr char kErrIncrNanInf[] = "ERR value is NaN or Infinity";
-constexpr char kErrInvalidCursor[] = "ERR invalid cursor";
 constexpr char kErrOutOfRange[] = "ERR value is out of range";
 constexpr char kErrCountRange[] =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 constexpr size_t kLongDoubleBufLen = 5 * 1024;  // MAX_LONG_DOUBLE_CHARS
-constexpr long long kScanDefaultCount = 10;
 
 // RDB type bytes: RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_HASH_ZIPLIST,
 // RDB_TYPE_HASH_ZIPMAP.
@@ -173,19 +171,6 @@ void getall_generic(lunar_ctx* ctx, lunar_str key, bool fields, bool values) {
     if (fields) reply_bulk(ctx, f);
     if (values) reply_bulk(ctx, v);
   });
-}
-
-// HSCAN's cursor, read as Redis reads it: the argument as a C string (up to its first NUL)
-// through strtoul; a leading space, trailing bytes or overflow make it invalid.
-bool parse_cursor(lunar_str arg, unsigned long long* out) {
-  std::string s = arg.len ? std::string(arg.ptr, strnlen(arg.ptr, arg.len)) : std::string();
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long v = std::strtoul(s.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
 }
 
 // Replies `count` random pairs of `h` per HRANDFIELD's rules: a negative count picks with
@@ -453,36 +438,17 @@ int hrandfield_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // (missing: an empty scan), then the options. COUNT < 1 is a syntax error.
 int hscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   unsigned long long cursor;
-  if (!parse_cursor(argv[2], &cursor)) {
-    lunar::reply_error(ctx, kErrInvalidCursor);
-    return LUNAR_OK;
-  }
+  if (!lunar::scan_cursor(ctx, argv[2], &cursor)) return LUNAR_OK;
   HashValue* h = lookup_read(ctx, argv[1], reply_empty_scan);
   if (!h) return LUNAR_OK;
-  long long count = kScanDefaultCount;
-  lunar_str pattern{};
-  bool use_pattern = false;
-  for (int i = 3; i < argc; i += 2) {
-    bool has_arg = argc - i >= 2;
-    if (has_arg && lunar::arg_is(argv[i], "count")) {
-      if (!lunar::ll_arg(ctx, argv[i + 1], &count)) return LUNAR_OK;
-      if (count < 1) {
-        lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-        return LUNAR_OK;
-      }
-    } else if (has_arg && lunar::arg_is(argv[i], "match")) {
-      pattern = argv[i + 1];
-      use_pattern = !(pattern.len == 1 && pattern.ptr[0] == '*');
-    } else {
-      lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-      return LUNAR_OK;
-    }
-  }
+  lunar::ScanOptions opts;
+  if (!lunar::scan_options(ctx, argc, argv, 3, &opts)) return LUNAR_OK;
   std::vector<Pair> found;
-  uint64_t next =
-      h->scan(cursor, static_cast<size_t>(count), [&](std::string_view f, std::string_view v) {
-        if (!use_pattern || lunar_glob_match(pattern, lunar::str(f), 0)) found.push_back({f, v});
-      });
+  auto visit = [&](std::string_view f, std::string_view v) {
+    if (!opts.use_pattern || lunar_glob_match(opts.pattern, lunar::str(f), 0))
+      found.push_back({f, v});
+  };
+  uint64_t next = h->scan(cursor, static_cast<size_t>(opts.count), visit);
   char buf[24];
   auto res = std::to_chars(buf, buf + sizeof buf, next);
   lunar_reply_array(ctx, 2);

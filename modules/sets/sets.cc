@@ -29,14 +29,12 @@ using lunar::Found;
 using lunar::reply_bulk;
 using lunar::view;
 
-constexpr char kErrInvalidCursor[] = "ERR invalid cursor";
 constexpr char kErrCountRange[] =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 constexpr char kErrNumkeys[] = "ERR numkeys should be greater than 0";
 constexpr char kErrTooManyKeys[] = "ERR Number of keys can't be greater than number of args";
 constexpr char kErrLimit[] = "ERR LIMIT can't be negative";
-constexpr long long kScanDefaultCount = 10;
 constexpr unsigned long long kSpopMoveMul = 5;  // SPOP_MOVE_STRATEGY_MUL
 
 // RDB type bytes: RDB_TYPE_SET, RDB_TYPE_SET_INTSET.
@@ -93,19 +91,6 @@ void replicate_srem(lunar_ctx* ctx, lunar_str key, const std::vector<std::string
     lunar_str argv[] = {lunar::str("SREM"), key, lunar::str(m)};
     lunar_replicate(ctx, 3, argv);
   }
-}
-
-// SSCAN's cursor, read as Redis reads it: the argument up to its first NUL through strtoul; a
-// leading space, trailing bytes or overflow make it invalid.
-bool parse_cursor(lunar_str arg, unsigned long long* out) {
-  std::string s = arg.len ? std::string(arg.ptr, strnlen(arg.ptr, arg.len)) : std::string();
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long v = std::strtoul(s.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
 }
 
 // The sets named by keys[0..n): nullptr for a missing key. False after replying -WRONGTYPE
@@ -457,34 +442,15 @@ int srandmember_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // (missing: an empty scan), then the options.
 int sscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   unsigned long long cursor;
-  if (!parse_cursor(argv[2], &cursor)) {
-    lunar::reply_error(ctx, kErrInvalidCursor);
-    return LUNAR_OK;
-  }
+  if (!lunar::scan_cursor(ctx, argv[2], &cursor)) return LUNAR_OK;
   SetValue* s = lookup_read(ctx, argv[1], reply_empty_scan);
   if (!s) return LUNAR_OK;
-  long long count = kScanDefaultCount;
-  lunar_str pattern{};
-  bool use_pattern = false;
-  for (int i = 3; i < argc; i += 2) {
-    bool has_arg = argc - i >= 2;
-    if (has_arg && lunar::arg_is(argv[i], "count")) {
-      if (!lunar::ll_arg(ctx, argv[i + 1], &count)) return LUNAR_OK;
-      if (count < 1) {
-        lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-        return LUNAR_OK;
-      }
-    } else if (has_arg && lunar::arg_is(argv[i], "match")) {
-      pattern = argv[i + 1];
-      use_pattern = !(pattern.len == 1 && pattern.ptr[0] == '*');
-    } else {
-      lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-      return LUNAR_OK;
-    }
-  }
+  lunar::ScanOptions opts;
+  if (!lunar::scan_options(ctx, argc, argv, 3, &opts)) return LUNAR_OK;
   std::vector<std::string> found;
-  uint64_t next = s->scan(cursor, static_cast<size_t>(count), [&](std::string_view m) {
-    if (!use_pattern || lunar_glob_match(pattern, lunar::str(m), 0)) found.emplace_back(m);
+  uint64_t next = s->scan(cursor, static_cast<size_t>(opts.count), [&](std::string_view m) {
+    if (!opts.use_pattern || lunar_glob_match(opts.pattern, lunar::str(m), 0))
+      found.emplace_back(m);
   });
   char buf[24];
   auto res = std::to_chars(buf, buf + sizeof buf, next);

@@ -12,13 +12,19 @@
 //   reply_bulk / reply_simple / reply_error / ...   replies from std::string_view
 //   command(...) / register_commands(...)           one row per command in a registration table
 //   Allocator<T>                                    std containers over lunar_alloc
+//   scan_cursor / scan_options                      HSCAN/SSCAN/ZSCAN arguments
 #ifndef LUNAR_MODULE_HPP
 #define LUNAR_MODULE_HPP
 
 #include <lunar/lunar.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace lunar {
@@ -122,6 +128,60 @@ inline bool long_double_arg(lunar_ctx* c, lunar_str s, long double* out,
   if (parse_long_double(s, out)) return true;
   reply_error(c, err);
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SCAN-family arguments: "<key> <cursor> [MATCH pattern] [COUNT count]". Redis checks the
+// cursor, then looks the key up (a missing key is an empty scan), then reads the options, so a
+// handler calls scan_cursor, its lookup, then scan_options.
+// ---------------------------------------------------------------------------------------------
+
+struct ScanOptions {
+  long long count = 10;     // COUNT, default 10
+  lunar_str pattern{};      // MATCH
+  bool use_pattern = false; // false for no MATCH or MATCH *
+};
+
+// The cursor as Redis reads it (strtoul up to a NUL byte; leading space, trailing bytes or
+// overflow refused); false after replying "ERR invalid cursor".
+inline bool scan_cursor(lunar_ctx* c, lunar_str arg, unsigned long long* out) {
+  std::string s = arg.len ? std::string(arg.ptr, strnlen(arg.ptr, arg.len)) : std::string();
+  errno = 0;
+  char* end;
+  unsigned long v = std::strtoul(s.c_str(), &end, 10);
+  if ((!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) || *end != '\0' ||
+      errno == ERANGE) {
+    lunar_reply_error(c, "ERR invalid cursor", 18);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+// MATCH and COUNT from argv[first] on; false after replying the error (COUNT < 1 and anything
+// else unknown or incomplete are syntax errors, as in Redis).
+inline bool scan_options(lunar_ctx* c, int argc, const lunar_str* argv, int first,
+                         ScanOptions* out) {
+  for (int i = first; i < argc; i += 2) {
+    bool has_arg = argc - i >= 2;
+    if (has_arg && arg_is(argv[i], "count")) {
+      if (lunar_parse_ll(argv[i + 1], &out->count) != LUNAR_OK) {
+        lunar_reply_error(c, LUNAR_ERR_NOT_INTEGER, sizeof LUNAR_ERR_NOT_INTEGER - 1);
+        return false;
+      }
+      if (out->count < 1) {
+        lunar_reply_error(c, LUNAR_ERR_SYNTAX, sizeof LUNAR_ERR_SYNTAX - 1);
+        return false;
+      }
+    } else if (has_arg && arg_is(argv[i], "match")) {
+      out->pattern = argv[i + 1];
+      out->use_pattern = !(out->pattern.len == 1 && out->pattern.ptr[0] == '*');
+    } else {
+      lunar_reply_error(c, LUNAR_ERR_SYNTAX, sizeof LUNAR_ERR_SYNTAX - 1);
+      return false;
+    }
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
