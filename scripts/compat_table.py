@@ -30,6 +30,7 @@ PARTIAL = {
     "command|getkeys": "keys from first/last/step only (LMPOP/BLMPOP's numkeys keys not found)",
     "command|getkeysandflags": "keys from first/last/step only; one key spec per command",
     "info": "fields of absent subsystems (scripting, replication, latencystats) fixed",
+    "sintercard": "COMMAND GETKEYS cannot find its numkeys keys",
     "ltrim": "an LTRIM that removes nothing is still propagated (Redis only raises the event)",
     "unlink": "frees synchronously",
     "debug": "SLEEP, POPULATE, SET-ACTIVE-EXPIRE, HELP only; allowed without "
