@@ -7,20 +7,6 @@ namespace hashes {
 
 namespace {
 
-uint64_t g_seed = 0x243f6a8885a308d3ULL;  // replaced at module init by a random seed
-
-constexpr uint64_t kMul1 = 0x9e3779b97f4a7c15ULL;
-constexpr uint64_t kMul2 = 0xd6e8feb86659fd93ULL;
-constexpr float kMaxLoad = 0.8f;     // the index's load factor, as the keyspace's
-constexpr size_t kShrinkRatio = 10;  // the index shrinks once 10 times larger than its content
-constexpr size_t kMinShrink = 64;    // ... and above this many buckets (the array: capacity)
-
-// The high and low halves of a 64x64-bit product, folded together.
-inline uint64_t fold_mul(uint64_t a, uint64_t b) noexcept {
-  __uint128_t r = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-
 constexpr size_t varint_len(size_t v) noexcept {
   size_t n = 1;
   while (v >= 0x80) {
@@ -54,31 +40,6 @@ inline const char* get_varint(const char* p, size_t* v) noexcept {
 
 }  // namespace
 
-// Words of 8 bytes, each xored into the state and mixed by a folded multiply; the length and
-// the seed enter the initial state so that an attacker who does not know the seed cannot aim
-// fields at one bucket.
-uint64_t hash_bytes(std::string_view s) noexcept {
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = fold_mul(g_seed ^ (n * kMul1), kMul2);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = fold_mul(h ^ w, kMul2) + kMul1;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n) std::memcpy(&w, p, n);
-  h = fold_mul(h ^ w, kMul1);
-  return fold_mul(h ^ g_seed, kMul2);
-}
-
-void set_hash_seed(uint64_t seed) noexcept { g_seed = seed; }
-
-// ---------------------------------------------------------------------------------------------
-// Entry blocks
-// ---------------------------------------------------------------------------------------------
 Pair HashTable::decode(const char* block) noexcept {
   size_t flen, vlen;
   const char* p = get_varint(block, &flen);
@@ -92,52 +53,22 @@ char* HashTable::make_block(std::string_view field, std::string_view value) {
   char* p = put_varint(put_varint(b, field.size()), value.size());
   if (!field.empty()) std::memcpy(p, field.data(), field.size());
   if (!value.empty()) std::memcpy(p + field.size(), value.data(), value.size());
-  entry_bytes_ += lunar_alloc_size(b);
   return b;
 }
 
-void HashTable::free_block(char* block) noexcept {
-  entry_bytes_ -= lunar_alloc_size(block);
-  lunar_free(block);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The table
-// ---------------------------------------------------------------------------------------------
-size_t HashTable::Hash::operator()(uint32_t i) const noexcept {
-  if (i == t->pending_pos_) return t->pending_hash_;
-  return hash_bytes(t->at(i).field);
-}
-
-HashTable::HashTable() : index_(0, Hash{this}, Eq{this}) { index_.max_load_factor(kMaxLoad); }
-
-HashTable::~HashTable() {
-  for (char* b : entries_) lunar_free(b);
-}
-
-size_t HashTable::find(std::string_view field) const {
-  auto it = index_.find(field);
-  return it == index_.end() ? npos : *it;
-}
-
 bool HashTable::set(std::string_view field, std::string_view value) {
-  size_t h = hash_bytes(field);
-  auto it = index_.find(field, h);
-  if (it != index_.end()) {
-    set_value(*it, value);
+  uint64_t h = lunar::hash_bytes(field);  // hashed once for the lookup and the insertion
+  size_t i = table_.find(field, h);
+  if (i != npos) {
+    set_value(i, value);
     return false;
   }
-  auto pos = static_cast<uint32_t>(entries_.size());
-  entries_.push_back(make_block(field, value));
-  pending_pos_ = pos;
-  pending_hash_ = h;
-  index_.insert(pos);
-  pending_pos_ = UINT32_MAX;
+  table_.insert(make_block(field, value), h);
   return true;
 }
 
 void HashTable::set_value(size_t i, std::string_view value) {
-  char* old = entries_[i];
+  char* old = table_.block(i);
   Pair cur = decode(old);
   size_t head = varint_len(cur.field.size());
   // In place when the value's length prefix keeps its size and the block has room without
@@ -150,45 +81,7 @@ void HashTable::set_value(size_t i, std::string_view value) {
     if (!value.empty()) std::memmove(p, value.data(), value.size());
     return;
   }
-  entries_[i] = make_block(cur.field, value);
-  free_block(old);
-}
-
-bool HashTable::erase(std::string_view field) {
-  auto it = index_.find(field);
-  if (it == index_.end()) return false;
-  uint32_t pos = *it;
-  index_.erase(it);
-  auto last = static_cast<uint32_t>(entries_.size() - 1);
-  free_block(entries_[pos]);
-  if (pos != last) {
-    // Renumber the last pair: its field (hence its hash and its bucket) is unchanged, so only
-    // the stored position changes. The element is a plain uint32_t that the set created
-    // non-const; the set only exposes it as const because it is its key.
-    auto jt = index_.find(last);
-    const_cast<uint32_t&>(*jt) = pos;
-    entries_[pos] = entries_[last];
-  }
-  entries_.pop_back();
-  // Give memory back once mostly unused (as Redis resizes a dict below 10% fill). Each shrink
-  // costs O(size) and needs the size to fall tenfold again: amortized O(1).
-  if (entries_.capacity() > kMinShrink && entries_.size() * kShrinkRatio < entries_.capacity())
-    entries_.shrink_to_fit();
-  if (index_.bucket_count() > kMinShrink && index_.size() * kShrinkRatio < index_.bucket_count())
-    index_.rehash(0);
-  return true;
-}
-
-void HashTable::reserve(size_t n) {
-  entries_.reserve(n);
-  index_.reserve(n);
-}
-
-size_t HashTable::memory_usage() const noexcept {
-  // A bucket holds the position and the distance to its ideal bucket (and a flag), padded.
-  constexpr size_t kBucket = sizeof(uint32_t) + sizeof(int16_t) + 2;
-  return sizeof(HashTable) + entry_bytes_ + entries_.capacity() * sizeof(char*) +
-         index_.bucket_count() * kBucket;
+  table_.replace(i, make_block(cur.field, value));
 }
 
 }  // namespace hashes

@@ -559,7 +559,7 @@ int hashes_init(lunar_module* m, int argc, const lunar_str*) {
     return LUNAR_EINVAL;
   }
   std::random_device rd;
-  set_hash_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  lunar::set_dense_table_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   g_rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   int rc = register_configs(m);
   if (rc == LUNAR_OK) rc = register_hash_type(m);

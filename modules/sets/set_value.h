@@ -11,38 +11,21 @@
 #ifndef LUNAR_MODULES_SETS_SET_VALUE_H
 #define LUNAR_MODULES_SETS_SET_VALUE_H
 
-#include <lunar/lunar.h>
-#include <tsl/robin_set.h>
+#include <lunar/dense_table.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
 namespace sets {
-
-template <class T>
-struct Alloc {
-  using value_type = T;
-  Alloc() noexcept = default;
-  template <class U>
-  Alloc(const Alloc<U>&) noexcept {}
-  T* allocate(size_t n) { return static_cast<T*>(lunar_alloc(n * sizeof(T))); }
-  void deallocate(T* p, size_t) noexcept { lunar_free(p); }
-  template <class U>
-  bool operator==(const Alloc<U>&) const noexcept {
-    return true;
-  }
-};
 
 // The member as an int64 when it is an integer in canonical form (what Redis stores in an
 // intset: no sign '+', no leading zeros, no "-0", in range).
 bool as_int(std::string_view s, int64_t* out) noexcept;
 // Writes v in decimal into buf (24 bytes); returns the view.
 std::string_view int_text(int64_t v, char* buf) noexcept;
-
-uint64_t hash_bytes(std::string_view s) noexcept;
-void set_hash_seed(uint64_t seed) noexcept;
 
 // A sorted array of distinct int64.
 class IntSet {
@@ -55,47 +38,31 @@ class IntSet {
   size_t memory_usage() const noexcept { return v_.capacity() * sizeof(int64_t); }
 
  private:
-  std::vector<int64_t, Alloc<int64_t>> v_;
+  std::vector<int64_t, lunar::Allocator<int64_t>> v_;
 };
 
-// A hash set of byte strings with positional access (0..size()-1). Removing a member moves the
-// last one into its place; positions otherwise stay, which gives SSCAN its guarantee (see
-// SetValue::scan).
+// A hash set of byte strings with positional access (0..size()-1), over lunar::DenseTable:
+// removing a member moves the last one into its place; positions otherwise stay, which gives
+// SSCAN its guarantee (see lunar/dense_table.hpp). A block is [uint32 length][bytes].
 class MemberTable {
  public:
-  static constexpr size_t npos = static_cast<size_t>(-1);
-  MemberTable();
-  ~MemberTable();
-  MemberTable(const MemberTable&) = delete;
-  MemberTable& operator=(const MemberTable&) = delete;
-
-  size_t size() const noexcept { return entries_.size(); }
-  std::string_view at(size_t i) const noexcept;
-  bool contains(std::string_view m) const { return index_.find(m) != index_.end(); }
-  bool insert(std::string_view m);
-  bool erase(std::string_view m);
-  void reserve(size_t n);
-  size_t memory_usage() const noexcept;
+  size_t size() const noexcept { return table_.size(); }
+  std::string_view at(size_t i) const noexcept { return MemberOf::key(table_.block(i)); }
+  bool contains(std::string_view m) const { return table_.find(m) != table_.npos; }
+  bool insert(std::string_view m);  // false when present
+  bool erase(std::string_view m) { return table_.erase(m); }
+  void reserve(size_t n) { table_.reserve(n); }
+  size_t memory_usage() const noexcept { return table_.memory_usage(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    const MemberTable* t;
-    size_t operator()(uint32_t i) const noexcept { return hash_bytes(t->at(i)); }
-    size_t operator()(std::string_view s) const noexcept { return hash_bytes(s); }
+  struct MemberOf {
+    static std::string_view key(const char* block) noexcept {
+      uint32_t len;
+      std::memcpy(&len, block, sizeof len);
+      return std::string_view(block + sizeof len, len);
+    }
   };
-  struct Eq {
-    using is_transparent = void;
-    const MemberTable* t;
-    bool operator()(uint32_t a, uint32_t b) const noexcept { return a == b; }
-    bool operator()(uint32_t a, std::string_view b) const noexcept { return t->at(a) == b; }
-    bool operator()(std::string_view a, uint32_t b) const noexcept { return a == t->at(b); }
-  };
-  using Index = tsl::robin_set<uint32_t, Hash, Eq, Alloc<uint32_t>, false>;
-
-  std::vector<char*, Alloc<char*>> entries_;  // blocks: [uint32 length][bytes]
-  Index index_;
-  size_t entry_bytes_ = 0;
+  lunar::DenseTable<MemberOf> table_;
 };
 
 class SetValue {

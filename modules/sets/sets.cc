@@ -623,7 +623,7 @@ int sets_init(lunar_module* m, int argc, const lunar_str*) {
     return LUNAR_EINVAL;
   }
   std::random_device rd;
-  set_hash_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  lunar::set_dense_table_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   g_rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   for (const lunar_config_def& d : kConfigs) {
     int rc = lunar_register_config(m, &d);

@@ -300,10 +300,10 @@ TEST_CASE("hashes: hash_bytes depends on every byte and the length") {
   std::set<uint64_t> hs;
   std::string s;
   for (int i = 0; i < 40; i++) {
-    hs.insert(hashes::hash_bytes(s));
+    hs.insert(lunar::hash_bytes(s));
     s.push_back('\0');
   }
   REQUIRE(hs.size() == 40);
-  REQUIRE(hashes::hash_bytes("abcdefghi") != hashes::hash_bytes("abcdefghj"));
-  REQUIRE(hashes::hash_bytes("abcdefgh") != hashes::hash_bytes("bbcdefgh"));
+  REQUIRE(lunar::hash_bytes("abcdefghi") != lunar::hash_bytes("abcdefghj"));
+  REQUIRE(lunar::hash_bytes("abcdefgh") != lunar::hash_bytes("bbcdefgh"));
 }
