@@ -41,6 +41,8 @@ class HashValue {
   HashValue& operator=(const HashValue&) = delete;
 
   Encoding encoding() const noexcept { return table_ ? Encoding::kHashtable : Encoding::kListpack; }
+  // OBJECT ENCODING's answer.
+  const char* encoding_name() const noexcept { return table_ ? "hashtable" : "listpack"; }
   size_t size() const noexcept { return table_ ? table_->size() : packed_.size() / 2; }
   bool empty() const noexcept { return size() == 0; }
 

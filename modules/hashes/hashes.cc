@@ -62,16 +62,7 @@ const lunar_config_def kConfigs[] = {
      "64", 0, LLONG_MAX, nullptr, &g_max_value, nullptr, nullptr, "hash-max-ziplist-value"},
 };
 
-int register_configs(lunar_module* m) {
-  for (const lunar_config_def& d : kConfigs) {
-    int rc = lunar_register_config(m, &d);
-    if (rc != LUNAR_OK) {
-      lunar_log(m, 3, "cannot register config '%s': %s", d.name, lunar_strerror(rc));
-      return rc;
-    }
-  }
-  return LUNAR_OK;
-}
+int register_configs(lunar_module* m) { return lunar::register_configs(m, kConfigs); }
 
 // =============================================================================================
 // Operations
@@ -465,33 +456,10 @@ int hscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // The "hash" type
 // =============================================================================================
 
-void free_value(void*, void* value) { destroy_hash(static_cast<HashValue*>(value)); }
-
-size_t memory_usage(void*, const void* value) {
-  return static_cast<const HashValue*>(value)->memory_usage();
-}
-
-void* copy_value(void*, const void* value) { return static_cast<const HashValue*>(value)->clone(); }
-
-const char* encoding_name(void*, const void* value) {
-  return static_cast<const HashValue*>(value)->encoding() == HashValue::Encoding::kHashtable
-             ? "hashtable"
-             : "listpack";
-}
-
-constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name};
 
 int register_hash_type(lunar_module* m) {
-  lunar_type_def def = {sizeof(lunar_type_def),
-                        "hash",
-                        &kMethods,
-                        nullptr,
-                        kRdbTypes,
-                        static_cast<int>(sizeof kRdbTypes)};
-  int rc = lunar_register_type(m, &def, &g_hash_type);
-  if (rc != LUNAR_OK) lunar_log(m, 3, "cannot register type 'hash': %s", lunar_strerror(rc));
-  return rc;
+  return lunar::register_type(m, "hash", &lunar::type_methods<HashValue, destroy_hash>,
+                              kRdbTypes, &g_hash_type);
 }
 
 // =============================================================================================

@@ -47,6 +47,9 @@ class ListValue {
   // A new empty list / a deep copy / the destruction of one, all through lunar_alloc.
   static ListValue* create();
   ListValue* clone() const;
+  // OBJECT ENCODING's answer: "quicklist" for every list, as in Redis 7.0 (a small list is one
+  // node, but 7.0 has no listpack encoding for lists).
+  const char* encoding_name() const noexcept { return "quicklist"; }
   static void destroy(ListValue* v);
 
   size_t size() const { return count_; }

@@ -524,15 +524,6 @@ int lmpop_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // The type and the config parameters
 // =============================================================================================
 
-void free_value(void*, void* value) { ListValue::destroy(static_cast<ListValue*>(value)); }
-size_t memory_usage(void*, const void* value) {
-  return static_cast<const ListValue*>(value)->memory_usage();
-}
-void* copy_value(void*, const void* value) { return static_cast<const ListValue*>(value)->clone(); }
-const char* encoding_name(void*, const void*) { return "quicklist"; }
-
-constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name};
 
 // list-max-listpack-size (alias list-max-ziplist-size) sets the node fill of lists written
 // from now on; list-compress-depth is accepted and stored, nodes are never compressed. Both are
@@ -552,27 +543,14 @@ const lunar_config_def kConfigs[] = {
 };
 
 int register_configs(lunar_module* m) {
-  for (const lunar_config_def& d : kConfigs) {
-    int rc = lunar_register_config(m, &d);
-    if (rc != LUNAR_OK) {
-      lunar_log(m, 3, "cannot register config '%s': %s", d.name, lunar_strerror(rc));
-      return rc;
-    }
-  }
-  set_node_fill(g_fill);
-  return LUNAR_OK;
+  int rc = lunar::register_configs(m, kConfigs);
+  if (rc == LUNAR_OK) set_node_fill(g_fill);
+  return rc;
 }
 
 int register_list_type(lunar_module* m) {
-  const lunar_type_def def = {sizeof(lunar_type_def),
-                              "list",
-                              &kMethods,
-                              nullptr,
-                              kRdbTypes,
-                              static_cast<int>(sizeof kRdbTypes)};
-  int rc = lunar_register_type(m, &def, &g_list_type);
-  if (rc != LUNAR_OK) lunar_log(m, 3, "cannot register type 'list': %s", lunar_strerror(rc));
-  return rc;
+  return lunar::register_type(m, "list", &lunar::type_methods<ListValue, ListValue::destroy>,
+                              kRdbTypes, &g_list_type);
 }
 
 // =============================================================================================

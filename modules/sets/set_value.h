@@ -75,6 +75,8 @@ class SetValue {
   SetValue& operator=(const SetValue&) = delete;
 
   Encoding encoding() const noexcept { return table_ ? Encoding::kHashtable : Encoding::kIntset; }
+  // OBJECT ENCODING's answer.
+  const char* encoding_name() const noexcept { return table_ ? "hashtable" : "intset"; }
   size_t size() const noexcept { return table_ ? table_->size() : ints_.size(); }
   bool empty() const noexcept { return size() == 0; }
 

@@ -519,22 +519,6 @@ int sdiffstore_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // The "set" type
 // =============================================================================================
 
-void free_value(void*, void* value) { destroy_set(static_cast<SetValue*>(value)); }
-
-size_t memory_usage(void*, const void* value) {
-  return static_cast<const SetValue*>(value)->memory_usage();
-}
-
-void* copy_value(void*, const void* value) { return static_cast<const SetValue*>(value)->clone(); }
-
-const char* encoding_name(void*, const void* value) {
-  return static_cast<const SetValue*>(value)->encoding() == SetValue::Encoding::kIntset
-             ? "intset"
-             : "hashtable";
-}
-
-constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name};
 
 // =============================================================================================
 // Registration
@@ -625,21 +609,12 @@ int sets_init(lunar_module* m, int argc, const lunar_str*) {
   std::random_device rd;
   lunar::set_dense_table_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   g_rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  for (const lunar_config_def& d : kConfigs) {
-    int rc = lunar_register_config(m, &d);
-    if (rc != LUNAR_OK) {
-      lunar_log(m, 3, "cannot register config '%s': %s", d.name, lunar_strerror(rc));
-      return rc;
-    }
-  }
-  lunar_type_def def = {sizeof(lunar_type_def),  "set",     &kMethods, nullptr, kRdbTypes,
-                        static_cast<int>(sizeof kRdbTypes)};
-  int rc = lunar_register_type(m, &def, &g_set_type);
-  if (rc != LUNAR_OK) {
-    lunar_log(m, 3, "cannot register type 'set': %s", lunar_strerror(rc));
-    return rc;
-  }
-  return lunar::register_commands(m, kSetCommands);
+  int rc = lunar::register_configs(m, kConfigs);
+  if (rc == LUNAR_OK)
+    rc = lunar::register_type(m, "set", &lunar::type_methods<SetValue, destroy_set>, kRdbTypes,
+                              &g_set_type);
+  if (rc == LUNAR_OK) rc = lunar::register_commands(m, kSetCommands);
+  return rc;
 }
 
 }  // namespace

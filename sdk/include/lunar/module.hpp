@@ -11,6 +11,7 @@
 //   lookup / lookup_or_reply / key_exists           key lookups (the WRONGTYPE guard)
 //   reply_bulk / reply_simple / reply_error / ...   replies from std::string_view
 //   command(...) / register_commands(...)           one row per command in a registration table
+//   register_configs / type_methods / register_type config parameters and value types
 //   Allocator<T>                                    std containers over lunar_alloc
 //   scan_cursor / scan_options                      HSCAN/SSCAN/ZSCAN arguments
 #ifndef LUNAR_MODULE_HPP
@@ -278,6 +279,42 @@ constexpr lunar_command_def command(const char* name, lunar_command_fn handler, 
                            docs.group,
                            docs.complexity,
                            key_flags};
+}
+
+// Registers every config parameter in order; stops at the first failure, logs it and returns its
+// error code.
+inline int register_configs(lunar_module* m, std::span<const lunar_config_def> defs) {
+  for (const lunar_config_def& d : defs) {
+    int rc = lunar_register_config(m, &d);
+    if (rc != LUNAR_OK) {
+      lunar_log(m, 3, "cannot register config '%s': %s", d.name, lunar_strerror(rc));
+      return rc;
+    }
+  }
+  return LUNAR_OK;
+}
+
+// A value type's callbacks from a C++ class: Free(T*) frees a value; T has
+// `size_t memory_usage() const`, `T* clone() const` and `const char* encoding_name() const`.
+template <class T, void (*Free)(T*)>
+inline constexpr lunar_type_methods type_methods = {
+    sizeof(lunar_type_methods),
+    [](void*, void* v) { Free(static_cast<T*>(v)); },
+    [](void*, const void* v) -> size_t { return static_cast<const T*>(v)->memory_usage(); },
+    [](void*, const void* v) -> void* { return static_cast<const T*>(v)->clone(); },
+    [](void*, const void* v) -> const char* {
+      return static_cast<const T*>(v)->encoding_name();
+    }};
+
+// Registers value type `name` (what TYPE answers) with its callbacks and the RDB type bytes it
+// reads and writes; *out receives the handle. Logs and returns the error on failure.
+inline int register_type(lunar_module* m, const char* name, const lunar_type_methods* methods,
+                         std::span<const uint8_t> rdb_types, lunar_type** out) {
+  const lunar_type_def def = {sizeof(lunar_type_def), name, methods, nullptr, rdb_types.data(),
+                              static_cast<int>(rdb_types.size())};
+  int rc = lunar_register_type(m, &def, out);
+  if (rc != LUNAR_OK) lunar_log(m, 3, "cannot register type '%s': %s", name, lunar_strerror(rc));
+  return rc;
 }
 
 // Registers every row in order. Stops at the first failure, logs which command failed and why,
