@@ -1004,6 +1004,29 @@ class DiffTest(unittest.TestCase):
         """Asserts equal replies ignoring element order (KEYS, SMEMBERS...)."""
         return self.check(*args, resp=resp, normalize=sorted_array)
 
+    # --- seeded random runs ---------------------------------------------------------------------
+
+    def random_commands(self, generate, before=None):
+        """A seeded random differential run: for LUNAR_RANDOM_SECONDS (default 4) sends the
+        commands generate(rng) returns — a list of args, or (args, normalize) — each in RESP2 or
+        RESP3 at random, and compares every reply; LUNAR_TEST_SEED picks the seed (default
+        20240611) and a failure names the seed and the command's number. before(rng, n), when
+        given, runs before each command (to change a config now and then). Returns the seed."""
+        seed = int(os.environ.get("LUNAR_TEST_SEED", "20240611"))
+        seconds = float(os.environ.get("LUNAR_RANDOM_SECONDS", "4"))
+        rng = random.Random(seed)
+        deadline = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < deadline:
+            if before:
+                before(rng, n)
+            cmd = generate(rng)
+            args, norm = cmd if isinstance(cmd, tuple) else (cmd, None)
+            self.check(*args, resp=rng.choice([2, 3]), normalize=norm,
+                       msg=f"seed {seed}, command #{n}")
+            n += 1
+        return seed
+
     # --- keyspace events ------------------------------------------------------------------------
 
     def keyevents(self, server, run, end_key="zz-end"):

@@ -12,7 +12,6 @@ LUNAR_RANDOM_SECONDS the time).
 import os
 import random
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -603,19 +602,10 @@ def _scan_items(raw):
 class TestRandom(HashDiffTest):
 
     def test_random(self):
-        seed = int(os.environ.get("LUNAR_TEST_SEED", "20240611"))
-        seconds = float(os.environ.get("LUNAR_RANDOM_SECONDS", "4"))
-        rng = random.Random(seed)
         # Small thresholds so that hashes convert during the run.
         self.config_set("hash-max-listpack-entries", 16)
         self.config_set("hash-max-listpack-value", 16)
-        deadline = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < deadline:
-            cmd, norm = _rand_command(rng)
-            resp = rng.choice([2, 3])
-            self.check(*cmd, resp=resp, normalize=norm, msg=f"seed {seed}, command #{n}")
-            n += 1
+        seed = self.random_commands(_rand_command)
         for k in KEYS:
             self.check("HGETALL", k, normalize=unordered_pairs, msg=f"seed {seed}, final state")
             self.check("OBJECT", "ENCODING", k, msg=f"seed {seed}, final state")

@@ -8,7 +8,6 @@ for a bounded time (LUNAR_TEST_SEED picks the seed, LUNAR_RANDOM_SECONDS the tim
 """
 
 import os
-import random
 import socket
 import sys
 import time
@@ -855,18 +854,11 @@ class TestRandom(ListsDiffTest):
         super().tearDown()
 
     def test_random(self):
-        seed = int(os.environ.get("LUNAR_TEST_SEED", "20240611"))
-        seconds = float(os.environ.get("LUNAR_RANDOM_SECONDS", "4"))
-        rng = random.Random(seed)
-        deadline = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < deadline:
+        def change_fill(rng, n):
             if n % 500 == 0:  # small fills make Lunar use many nodes (Redis's replies agree)
                 fill = rng.choice(["-2", "-1", "1", "2", "4", "0"])
                 self.check("CONFIG", "SET", "list-max-listpack-size", fill)
-            cmd = _rand_command(rng)
-            self.check(*cmd, resp=rng.choice([2, 3]), msg=f"seed {seed}, command #{n}")
-            n += 1
+        seed = self.random_commands(_rand_command, before=change_fill)
         for k in KEYS:
             self.check("LRANGE", k, "0", "-1", msg=f"seed {seed}, final state")
 

@@ -14,7 +14,6 @@ import fnmatch
 import os
 import random
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -641,18 +640,9 @@ def _rand_command(rng):
 class TestRandom(SetDiffTest):
 
     def test_random(self):
-        seed = int(os.environ.get("LUNAR_TEST_SEED", "20240611"))
-        seconds = float(os.environ.get("LUNAR_RANDOM_SECONDS", "4"))
-        rng = random.Random(seed)
         # A small threshold so that sets convert during the run.
         self.check("CONFIG", "SET", "set-max-intset-entries", "12")
-        deadline = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < deadline:
-            cmd, norm = _rand_command(rng)
-            resp = rng.choice([2, 3])
-            self.check(*cmd, resp=resp, normalize=norm, msg=f"seed {seed}, command #{n}")
-            n += 1
+        seed = self.random_commands(_rand_command)
         for k in KEYS:
             self.check("SMEMBERS", k, normalize=unordered, msg=f"seed {seed}, final state")
             self.check("OBJECT", "ENCODING", k, msg=f"seed {seed}, final state")
