@@ -4,7 +4,6 @@ replay atomically, each in its database, and blocked clients' writes after the w
 them."""
 
 import os
-import threading
 import time
 import unittest
 

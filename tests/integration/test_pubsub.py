@@ -222,7 +222,7 @@ class PubsubScenarios:
         self.do(p, "PUBSUB", "NUMPAT")
 
     def test_pubsub_introspection(self):
-        a, b, p = self.twin(), self.twin(), self.twin(2)
+        a, b = self.twin(), self.twin()
         self.do(a, "SUBSCRIBE", "news.1", "news.2", "other", frames=3)
         self.do(b, "SUBSCRIBE", "news.1", "Zed", frames=2)
         self.do(a, "PSUBSCRIBE", "news.*", frames=1)
