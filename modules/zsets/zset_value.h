@@ -103,6 +103,8 @@ class ZsetValue {
   ZsetValue& operator=(const ZsetValue&) = delete;
 
   Encoding encoding() const noexcept { return skip_ ? Encoding::kSkiplist : Encoding::kListpack; }
+  // OBJECT ENCODING's answer.
+  const char* encoding_name() const noexcept { return skip_ ? "skiplist" : "listpack"; }
   size_t size() const noexcept { return skip_ ? skip_->size() : lp_.size() / 2; }
   bool empty() const noexcept { return size() == 0; }
 

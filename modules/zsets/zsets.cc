@@ -34,7 +34,6 @@ using lunar::view;
 constexpr char kErrNotFloatRange[] = "ERR min or max is not a float";
 constexpr char kErrLexRange[] = "ERR min or max not valid string range item";
 constexpr char kErrNaN[] = "ERR resulting score is not a number (NaN)";
-constexpr char kErrInvalidCursor[] = "ERR invalid cursor";
 constexpr char kErrCountRange[] =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
@@ -1027,53 +1026,22 @@ int bzmpop_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // ZSCAN, ZRANDMEMBER
 // =============================================================================================
 
-bool parse_cursor(lunar_str arg, unsigned long long* out) {
-  std::string s = arg.len ? std::string(arg.ptr, strnlen(arg.ptr, arg.len)) : std::string();
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long v = std::strtoul(s.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: every member in one step (cursor 0), in rank
 // order, scores as bulk strings.
 int zscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   unsigned long long cursor;
-  if (!parse_cursor(argv[2], &cursor)) {
-    lunar::reply_error(ctx, kErrInvalidCursor);
-    return LUNAR_OK;
-  }
+  if (!lunar::scan_cursor(ctx, argv[2], &cursor)) return LUNAR_OK;
   ZsetValue* z = lookup_read(ctx, argv[1], [](lunar_ctx* c) {
     lunar_reply_array(c, 2);
     reply_bulk(c, "0");
     lunar_reply_array(c, 0);
   });
   if (!z) return LUNAR_OK;
-  lunar_str pattern{};
-  bool use_pattern = false;
-  for (int i = 3; i < argc; i += 2) {
-    bool has_arg = argc - i >= 2;
-    long long count;
-    if (has_arg && lunar::arg_is(argv[i], "count")) {
-      if (!lunar::ll_arg(ctx, argv[i + 1], &count)) return LUNAR_OK;
-      if (count < 1) {
-        lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-        return LUNAR_OK;
-      }
-    } else if (has_arg && lunar::arg_is(argv[i], "match")) {
-      pattern = argv[i + 1];
-      use_pattern = !(pattern.len == 1 && pattern.ptr[0] == '*');
-    } else {
-      lunar::reply_error(ctx, LUNAR_ERR_SYNTAX);
-      return LUNAR_OK;
-    }
-  }
+  lunar::ScanOptions opts;
+  if (!lunar::scan_options(ctx, argc, argv, 3, &opts)) return LUNAR_OK;
   std::vector<Scored> found;
   z->for_each([&](std::string_view m, double s) {
-    if (!use_pattern || lunar_glob_match(pattern, lunar::str(m), 0))
+    if (!opts.use_pattern || lunar_glob_match(opts.pattern, lunar::str(m), 0))
       found.push_back(Scored{std::string(m), s});
   });
   lunar_reply_array(ctx, 2);
@@ -1152,24 +1120,6 @@ int zrandmember_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // The "zset" type
 // =============================================================================================
 
-void free_value(void*, void* value) { destroy_zset(static_cast<ZsetValue*>(value)); }
-
-size_t memory_usage(void*, const void* value) {
-  return static_cast<const ZsetValue*>(value)->memory_usage();
-}
-
-void* copy_value(void*, const void* value) {
-  return static_cast<const ZsetValue*>(value)->clone();
-}
-
-const char* encoding_name(void*, const void* value) {
-  return static_cast<const ZsetValue*>(value)->encoding() == ZsetValue::Encoding::kListpack
-             ? "listpack"
-             : "skiplist";
-}
-
-constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name};
 
 // =============================================================================================
 // Registration
@@ -1373,21 +1323,12 @@ int zsets_init(lunar_module* m, int argc, const lunar_str*) {
   }
   std::random_device rd;
   g_rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  for (const lunar_config_def& d : kConfigs) {
-    int rc = lunar_register_config(m, &d);
-    if (rc != LUNAR_OK) {
-      lunar_log(m, 3, "cannot register config '%s': %s", d.name, lunar_strerror(rc));
-      return rc;
-    }
-  }
-  lunar_type_def def = {sizeof(lunar_type_def),  "zset",    &kMethods, nullptr, kRdbTypes,
-                        static_cast<int>(sizeof kRdbTypes)};
-  int rc = lunar_register_type(m, &def, &g_zset_type);
-  if (rc != LUNAR_OK) {
-    lunar_log(m, 3, "cannot register type 'zset': %s", lunar_strerror(rc));
-    return rc;
-  }
-  return lunar::register_commands(m, kZsetCommands);
+  int rc = lunar::register_configs(m, kConfigs);
+  if (rc == LUNAR_OK)
+    rc = lunar::register_type(m, "zset", &lunar::type_methods<ZsetValue, destroy_zset>,
+                              kRdbTypes, &g_zset_type);
+  if (rc == LUNAR_OK) rc = lunar::register_commands(m, kZsetCommands);
+  return rc;
 }
 
 }  // namespace

@@ -8,7 +8,6 @@ the seed, LUNAR_RANDOM_SECONDS the time). TestEvents compares keyspace notificat
 """
 
 import os
-import random
 import sys
 import time
 import unittest
@@ -560,16 +559,8 @@ def _rand_command(rng):
 class TestRandom(ZsetDiffTest):
 
     def test_random(self):
-        seed = int(os.environ.get("LUNAR_TEST_SEED", "20261126"))
-        seconds = float(os.environ.get("LUNAR_RANDOM_SECONDS", "4"))
-        rng = random.Random(seed)
         self.check("CONFIG", "SET", "zset-max-listpack-entries", "6")
-        deadline = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < deadline:
-            cmd = _rand_command(rng)
-            self.check(*cmd, resp=rng.choice([2, 3]), msg=f"seed {seed}, command #{n}")
-            n += 1
+        seed = self.random_commands(_rand_command)
         for k in KEYS + ["lex"]:
             self.check("ZRANGE", k, "0", "-1", "WITHSCORES", msg=f"seed {seed}, final state")
             self.check("OBJECT", "ENCODING", k, msg=f"seed {seed}, final state")
