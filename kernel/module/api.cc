@@ -266,6 +266,13 @@ int api_config_get(const char* name, char* buf, size_t n) {
 
 int api_ctx_flags(lunar_ctx* c) { return c->flags; }
 
+int api_value_for_each(const lunar_type* t, const void* value,
+                       int (*fn)(void*, lunar_str, double), void* arg) {
+  if (!t || !t->methods.for_each || !fn) return LUNAR_ENOENT;
+  t->methods.for_each(t->type_ctx, value, fn, arg);
+  return LUNAR_OK;
+}
+
 int api_ctx_ready_key(lunar_ctx* c, lunar_str* key) {
   if (!(c->flags & LUNAR_CTX_UNBLOCKED) || !c->ready_key.ptr) return LUNAR_ENOENT;
   *key = c->ready_key;
@@ -371,6 +378,7 @@ const lunar_api kApi = {
     propagate::replicate,
     register_info_field,
     api_ctx_ready_key,
+    api_value_for_each,
 };
 }  // namespace
 

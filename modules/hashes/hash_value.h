@@ -13,6 +13,7 @@
 #define LUNAR_MODULES_HASHES_HASH_VALUE_H
 
 #include <cstdint>
+#include <limits>
 #include <lunar/packed.hpp>
 #include <optional>
 #include <string_view>
@@ -60,6 +61,16 @@ class HashValue {
   // Converts a listpack to a hashtable (no-op for a hashtable).
   void convert_to_table();
 
+  // f(field, NaN) then f(value, NaN) for every pair until f returns true (the SDK's for_each
+  // callback: SORT reads hashes through it).
+  template <class F>
+  void for_each_element(F&& f) const {
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    bool stop = false;
+    for_each([&](std::string_view field, std::string_view value) {
+      stop = stop || f(field, kNone) || f(value, kNone);
+    });
+  }
   // Calls fn(field, value) for every pair, in the encoding's order (a listpack's is insertion
   // order). The hash must not change meanwhile.
   template <class Fn>

@@ -18,6 +18,7 @@
 #define LUNAR_MODULES_LISTS_LIST_VALUE_H
 
 #include <cstddef>
+#include <limits>
 #include <lunar/module.hpp>
 #include <lunar/packed.hpp>
 #include <string>
@@ -73,6 +74,13 @@ class ListValue {
   void prev(Cursor* c) const;
   // The element's bytes; valid until the next mutation.
   std::string_view get(Cursor c) const { return nodes_[c.node].at(c.pos); }
+  // f(element, NaN) for every element, head to tail, until f returns true (the SDK's for_each
+  // callback: other modules read lists through it).
+  template <class F>
+  void for_each_element(F&& f) const {
+    for (Cursor c = front(); c.valid(); next(&c))
+      if (f(get(c), std::numeric_limits<double>::quiet_NaN())) return;
+  }
 
   // ---- changes in the middle --------------------------------------------------------------------
   // Inserts v before (after = false) or after the element at c.

@@ -14,6 +14,7 @@
 #include <lunar/dense_table.hpp>
 
 #include <cstddef>
+#include <limits>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -96,6 +97,13 @@ class SetValue {
   void for_each(Fn&& fn) const {
     char buf[24];
     for (size_t i = 0, n = size(); i < n; i++) fn(at(i, buf));
+  }
+  // f(member, NaN) for every member until f returns true (the SDK's for_each callback).
+  template <class F>
+  void for_each_element(F&& f) const {
+    char buf[24];
+    for (size_t i = 0, n = size(); i < n; i++)
+      if (f(at(i, buf), std::numeric_limits<double>::quiet_NaN())) return;
   }
   // One SSCAN step: an intset returns every member and cursor 0. A hashtable returns up to
   // `count` members at positions cursor-1, cursor-2, ... (cursor 0 or beyond the end: from the

@@ -61,7 +61,7 @@ const char* encoding_name(void*, const void* value) {
 }
 
 constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name};
+                                         copy_value, encoding_name, nullptr};
 constexpr uint8_t kRdbTypes[] = {kRdbTypeString};
 
 }  // namespace

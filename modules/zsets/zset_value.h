@@ -15,6 +15,7 @@
 #include <lunar/packed.hpp>
 
 #include <cstddef>
+#include <limits>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -160,6 +161,12 @@ class ZsetValue {
   template <class Fn>
   void for_each(Fn&& fn) const {
     for_range(0, size(), false, fn);
+  }
+  // f(member, score) in rank order until f returns true (the SDK's for_each callback).
+  template <class F>
+  void for_each_element(F&& f) const {
+    bool stop = false;
+    for_each([&](std::string_view m, double s) { stop = stop || f(m, s); });
   }
 
   void convert_to_skiplist();

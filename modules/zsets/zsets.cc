@@ -6,8 +6,6 @@
 //
 // Values are zsets::ZsetValue (zset_value.h). Replies, error texts, argument checking order,
 // keyspace events and propagation follow Redis 7.0's t_zset.c behaviour, except:
-//   - ZUNION/ZINTER/ZDIFF (and STORE, ZINTERCARD) accept only sorted sets: a plain set input is
-//     -WRONGTYPE (Redis reads it with scores 1), since set values belong to the sets module;
 //   - ZSCAN returns the whole zset in one step (cursor 0) whatever the encoding and COUNT.
 #include <cerrno>
 #include <charconv>
@@ -701,9 +699,41 @@ void aggregate_into(double* target, double val, Aggregate a) {
   }
 }
 
+// A plain set input read as a sorted set whose members all score 1, as Redis reads it; the set
+// belongs to the sets module and is read through its type's for_each callback. The caller
+// destroys the copy; nullptr when the type cannot be iterated.
+ZsetValue* zset_from_set(const lunar_type* t, const void* value) {
+  ZsetValue* z = make_zset();
+  auto add = [](void* arg, lunar_str member, double) {
+    static_cast<ZsetValue*>(arg)->set(lunar::view(member), 1.0, g_max_entries, g_max_value);
+    return 0;
+  };
+  if (lunar_value_for_each(t, value, add, z) == LUNAR_OK) return z;
+  destroy_zset(z);
+  return nullptr;
+}
+
+// The input key of a set operation: a zset, a set (read as scores 1, copied into *owned), or
+// nullptr for a missing key. False after replying -WRONGTYPE for any other type.
+bool read_setop_input(lunar_ctx* ctx, lunar_str key, ZsetValue** out, ZsetValue** owned) {
+  lunar_type* t = nullptr;
+  void* v = nullptr;
+  *out = nullptr;
+  if (lunar_key_lookup(ctx, key, LUNAR_READ, &t, &v) != LUNAR_OK) return true;
+  if (t == g_zset_type) {
+    *out = static_cast<ZsetValue*>(v);
+    return true;
+  }
+  if (std::string_view(lunar_type_name(t)) == "set" && (*owned = zset_from_set(t, v))) {
+    *out = *owned;
+    return true;
+  }
+  lunar_reply_wrongtype(ctx);
+  return false;
+}
+
 // zunionInterDiffGenericCommand: argv[numkeys_idx] is numkeys, the keys follow, then options.
-// Only sorted sets are accepted as inputs (a plain set is answered -WRONGTYPE: its values
-// belong to the sets module, which the SDK gives no access to).
+// Inputs are sorted sets or sets (whose members score 1).
 void zsetop_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, const lunar_str* dst,
                     int numkeys_idx, SetOp op, bool card_only, const char* name) {
   long long setnum;
@@ -721,11 +751,20 @@ void zsetop_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, const lunar
     double weight;
   };
   std::vector<Src> src(static_cast<size_t>(setnum));
+  // Copies of set inputs, freed on every way out.
+  struct Owned {
+    std::vector<ZsetValue*> v;
+    ~Owned() {
+      for (ZsetValue* z : v) destroy_zset(z);
+    }
+  } owned;
   int j = numkeys_idx + 1;
   for (size_t i = 0; i < src.size(); i++, j++) {
     ZsetValue* z = nullptr;
-    if (lunar::lookup_or_reply(ctx, argv[j], LUNAR_READ, g_zset_type, &z) == Found::kWrongType)
-      return;
+    ZsetValue* copy = nullptr;
+    bool ok = read_setop_input(ctx, argv[j], &z, &copy);
+    if (copy) owned.v.push_back(copy);
+    if (!ok) return;
     src[i] = Src{z, 1.0};
   }
   Aggregate agg = Aggregate::kSum;

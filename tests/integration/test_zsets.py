@@ -226,6 +226,22 @@ class TestAlgebra(ZsetDiffTest):
                 self.check(cmd, *args.split())
         self.check_all(["ZUNION 1", "ZINTER", "ZDIFF 1"])
 
+    def test_set_inputs(self):
+        """Plain sets are read as sorted sets whose members score 1 (the sets module's values,
+        reached through the SDK's for_each callback); lists and hashes are WRONGTYPE."""
+        self.check_all(["SADD s x y q", "SADD ints 1 2 3 x", "RPUSH l x", "HSET h x 1"])
+        for cmd in ["ZUNION", "ZINTER", "ZDIFF"]:
+            for args in ["2 a s WITHSCORES", "2 s a WITHSCORES", "2 s s WITHSCORES",
+                         "3 s a ints WEIGHTS 2 3 4 WITHSCORES", "2 s a AGGREGATE MAX WITHSCORES",
+                         "1 s", "2 a l", "2 a h", "2 nokey s WITHSCORES"]:
+                if cmd == "ZDIFF" and "WEIGHTS" in args:
+                    continue
+                self.check(cmd, *args.split())
+        self.check_all(["ZUNIONSTORE d 2 a s", "ZRANGE d 0 -1 WITHSCORES", "OBJECT ENCODING d",
+                        "ZINTERSTORE d 2 s ints", "ZRANGE d 0 -1 WITHSCORES",
+                        "ZDIFFSTORE d 2 s a", "ZRANGE d 0 -1 WITHSCORES", "ZINTERCARD 2 s a",
+                        "ZINTERCARD 2 s ints LIMIT 1", "ZINTERCARD 2 s l"])
+
     def test_store(self):
         for cmd in ["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"]:
             for args in ["d 2 a b", "d 3 a b c WEIGHTS 1 2 3", "d 2 a b AGGREGATE MAX",

@@ -141,6 +141,12 @@ typedef struct lunar_type_methods {
   void *(*copy)(void *type_ctx, const void *value);
   /* OBJECT ENCODING's answer for this value ("listpack", "raw", ...). Required; static string. */
   const char *(*encoding)(void *type_ctx, const void *value);
+  /* ABI 1.1, optional: for collections, so that other modules (SORT, ZUNION of a set) can read
+   * them through lunar_value_for_each. Calls fn(arg, element, score) for every element in the
+   * type's order (score NaN for types without scores; a hash gives field then value as two
+   * elements); stops early when fn returns non-zero. Must not change the value. */
+  void (*for_each)(void *type_ctx, const void *value,
+                   int (*fn)(void *arg, lunar_str element, double score), void *arg);
 } lunar_type_methods;
 
 typedef struct lunar_type_def {
@@ -466,6 +472,10 @@ struct lunar_api {
    * key that woke it (valid until the handler returns), so a command waiting on several keys
    * serves from that one, as Redis does. LUNAR_ENOENT otherwise. */
   int (*ctx_ready_key)(lunar_ctx *c, lunar_str *key);
+  /* Iterates a value of any type through its type's for_each callback (see
+   * lunar_type_methods): LUNAR_OK, or LUNAR_ENOENT when the type has none. */
+  int (*value_for_each)(const lunar_type *t, const void *value,
+                        int (*fn)(void *arg, lunar_str element, double score), void *arg);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -533,6 +543,7 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_replicate(...) LUNAR_API->replicate(__VA_ARGS__)
 #define lunar_register_info_field(...) LUNAR_API->register_info_field(__VA_ARGS__)
 #define lunar_ctx_ready_key(...) LUNAR_API->ctx_ready_key(__VA_ARGS__)
+#define lunar_value_for_each(...) LUNAR_API->value_for_each(__VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -295,7 +295,14 @@ inline int register_configs(lunar_module* m, std::span<const lunar_config_def> d
 }
 
 // A value type's callbacks from a C++ class: Free(T*) frees a value; T has
-// `size_t memory_usage() const`, `T* clone() const` and `const char* encoding_name() const`.
+// `size_t memory_usage() const`, `T* clone() const` and `const char* encoding_name() const`,
+// and, for a collection other modules may read, `void for_each_element(F&& f) const` calling
+// f(std::string_view element, double score) -> bool (true stops).
+template <class T>
+concept ElementIterable = requires(const T& v) {
+  v.for_each_element([](std::string_view, double) { return false; });
+};
+
 template <class T, void (*Free)(T*)>
 inline constexpr lunar_type_methods type_methods = {
     sizeof(lunar_type_methods),
@@ -304,7 +311,16 @@ inline constexpr lunar_type_methods type_methods = {
     [](void*, const void* v) -> void* { return static_cast<const T*>(v)->clone(); },
     [](void*, const void* v) -> const char* {
       return static_cast<const T*>(v)->encoding_name();
-    }};
+    },
+    ElementIterable<T>
+        ? +[](void*, const void* v, int (*fn)(void*, lunar_str, double), void* arg) {
+            if constexpr (ElementIterable<T>) {
+              static_cast<const T*>(v)->for_each_element([&](std::string_view e, double s) {
+                return fn(arg, lunar_str{e.data(), e.size()}, s) != 0;
+              });
+            }
+          }
+        : nullptr};
 
 // Registers value type `name` (what TYPE answers) with its callbacks and the RDB type bytes it
 // reads and writes; *out receives the handle. Logs and returns the error on failure.
