@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 namespace strings {
 
@@ -60,8 +61,15 @@ const char* encoding_name(void*, const void* value) {
   return "raw";
 }
 
+// A string reads as one element, its bytes (how SORT's BY and GET patterns read strings).
+void for_each(void*, const void* value, int (*fn)(void*, lunar_str, double), void* arg) {
+  char buf[kIntBufLen];
+  std::string_view s = value_view(static_cast<const StringValue*>(value), buf);
+  fn(arg, lunar::str(s), std::numeric_limits<double>::quiet_NaN());
+}
+
 constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name, nullptr};
+                                         copy_value, encoding_name, for_each};
 constexpr uint8_t kRdbTypes[] = {kRdbTypeString};
 
 }  // namespace
