@@ -43,6 +43,9 @@ class Workload:
     needs: list = None        # commands the server must have, else the row is skipped
                               # (default: derived from test / command, see required_commands)
     prefill_list: str = None  # a list key given -n elements before the run (for LPOP/RPOP)
+    prefill_zset: tuple = None  # (key, n): a sorted set of n members "m:<12 digits>" scored
+                                # by their number, built before the run (for ZRANK/ZRANGE...)
+    random: int = None        # -r for this row (default: the --random option)
 
 
 # The workloads, in table order. A row whose commands the server lacks (a module not loaded) is
@@ -65,7 +68,15 @@ WORKLOADS = [
     Workload("hset", test="hset"),
     Workload("sadd", test="sadd"),
     Workload("spop", test="spop"),
-    Workload("zadd", test="zadd", default=False),
+    Workload("zadd", test="zadd"),
+    Workload("zpopmin", test="zpopmin"),
+    # A 1M-member sorted set: rank lookups and score ranges at random places. redis-benchmark
+    # writes __rand_int__ as 12 zero-padded digits, so the members are named that way.
+    Workload("zrank_1m", command=["ZRANK", "bigz", "m:__rand_int__"],
+             prefill_zset=("bigz", 1_000_000), random=1_000_000),
+    Workload("zrange_1m", command=["ZRANGEBYSCORE", "bigz", "__rand_int__", "+inf", "LIMIT",
+                                   "0", "10"], prefill_zset=("bigz", 1_000_000),
+             random=1_000_000),
     Workload("ping", test="ping_mbulk", default=False),
     Workload("exists", command=["EXISTS", "key:__rand_int__"], default=False),
     Workload("expire", command=["EXPIRE", "key:__rand_int__", "1000"],
@@ -95,6 +106,15 @@ def missing_commands(client, cmds):
     return [c for c, i in zip(cmds, info) if i is None]
 
 
+def prefill_zset(client, key, n, batch=1000):
+    """ZADDs n members "m:%012d" scored by their number, pipelined in batches."""
+    for start in range(0, n, batch):
+        args = []
+        for i in range(start, min(n, start + batch)):
+            args += [str(i), f"m:{i:012d}"]
+        client.call("ZADD", key, *args)
+
+
 def prefill_list(client, key, n, batch=1000):
     """RPUSHes n small elements to `key`, pipelined."""
     for start in range(0, n, batch):
@@ -111,8 +131,9 @@ def run_benchmark(port, wl, args, pipeline):
     """Runs redis-benchmark for one workload; returns (rps, p50 ms) or an error string."""
     argv = [args.redis_benchmark, "-p", str(port), "-c", str(args.clients), "-n", str(args.n),
             "--csv"]
-    if args.random:
-        argv += ["-r", str(args.random)]
+    random = wl.random if wl.random is not None else args.random
+    if random:
+        argv += ["-r", str(random)]
     if pipeline > 1:
         argv += ["-P", str(pipeline)]
     if args.threads:
@@ -158,6 +179,8 @@ def throughput(server, workloads, args):
                     c.call(*cmd)
                 if wl.prefill_list:
                     prefill_list(c, wl.prefill_list, args.n)
+                if wl.prefill_zset:
+                    prefill_zset(c, *wl.prefill_zset)
                 res = run_benchmark(server.port, wl, args, pipeline)
                 out[(wl.name, pipeline)] = res
                 shown = f"{res[0]:>12,.0f} rps" if isinstance(res, tuple) else res
