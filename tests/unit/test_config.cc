@@ -907,7 +907,8 @@ fs::path examples_dir() {
 
 TEST_CASE("config: the example configs load", "[config]") {
   const std::pair<const char*, std::vector<std::string>> configs[] = {
-      {"default.toml", {"strings.so", "lists.so", "hashes.so", "pubsub.so", "sets.so", "zsets.so"}},
+      {"default.toml",
+       {"strings.so", "lists.so", "hashes.so", "pubsub.so", "sets.so", "zsets.so", "sort.so"}},
       {"cache.toml", {"strings.so"}}};
   for (const auto& [name, modules] : configs) {
     INFO(name);
