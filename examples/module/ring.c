@@ -136,7 +136,7 @@ static int ring_range_cmd(lunar_ctx *ctx, int argc, const lunar_str *argv) {
 /* ---- registration ----------------------------------------------------------------------- */
 
 static const lunar_type_methods ring_methods = {
-    sizeof(lunar_type_methods), ring_free, ring_memory, ring_copy, ring_encoding, NULL};
+    sizeof(lunar_type_methods), ring_free, ring_memory, ring_copy, ring_encoding, NULL, NULL};
 
 static const lunar_command_def ring_commands[] = {
     {sizeof(lunar_command_def), "ring.push", ring_push_cmd, -4, "write denyoom", 1, 1, 1, "",

@@ -273,6 +273,13 @@ int api_value_for_each(const lunar_type* t, const void* value,
   return LUNAR_OK;
 }
 
+const lunar_type* api_find_type(const char* name);
+
+void* api_value_from_elements(const lunar_type* t, const lunar_str* elements, size_t n) {
+  if (!t || !t->methods.from_elements) return nullptr;
+  return t->methods.from_elements(t->type_ctx, elements, n);
+}
+
 int api_ctx_ready_key(lunar_ctx* c, lunar_str* key) {
   if (!(c->flags & LUNAR_CTX_UNBLOCKED) || !c->ready_key.ptr) return LUNAR_ENOENT;
   *key = c->ready_key;
@@ -379,6 +386,8 @@ const lunar_api kApi = {
     register_info_field,
     api_ctx_ready_key,
     api_value_for_each,
+    api_find_type,
+    api_value_from_elements,
 };
 }  // namespace
 
@@ -391,6 +400,10 @@ long long api_ctx_client_id(lunar_ctx* c) { return c->client ? c->client->id : 0
 }  // namespace
 
 const lunar_api* api_table() { return &kApi; }
+
+namespace {
+const lunar_type* api_find_type(const char* name) { return name ? find_type(name) : nullptr; }
+}  // namespace
 
 void fire_event(int id, long long client_id) {
   lunar_event ev{sizeof(lunar_event), id, client_id};

@@ -47,6 +47,12 @@ class ListValue {
 
   // A new empty list / a deep copy / the destruction of one, all through lunar_alloc.
   static ListValue* create();
+  // A new list holding `elements` head to tail (the SDK's from_elements: SORT ... STORE).
+  static ListValue* from_elements(const lunar_str* elements, size_t n) {
+    ListValue* l = create();
+    for (size_t i = 0; i < n; i++) l->push(End::kTail, {elements[i].ptr, elements[i].len});
+    return l;
+  }
   ListValue* clone() const;
   // OBJECT ENCODING's answer: "quicklist" for every list, as in Redis 7.0 (a small list is one
   // node, but 7.0 has no listpack encoding for lists).

@@ -9,9 +9,9 @@
 // a zset its members in rank order, a hash field, value, field, value..., a string its bytes as
 // one element. A hash field is found by walking the hash's pairs (linear in the hash's size).
 //
-// Not supported: STORE. The SDK has no way to build a value of another module's type (the
-// lists module owns "list"), nor to run another command, so SORT ... STORE parses like Redis
-// and then replies "ERR SORT STORE is not supported yet".
+// STORE builds its list through the SDK too: lunar_find_type("list") and
+// lunar_value_from_elements (the list type's from_elements method); without a lists module
+// loaded, SORT ... STORE answers an error.
 #include <lunar/module.hpp>
 
 #include <algorithm>
@@ -29,7 +29,7 @@ namespace {
 
 constexpr char kErrSyntax[] = "ERR syntax error";
 constexpr char kErrNotDouble[] = "ERR One or more scores can't be converted into double";
-constexpr char kErrStore[] = "ERR SORT STORE is not supported yet";
+constexpr char kErrStore[] = "ERR SORT ... STORE needs the lists module";
 
 std::string_view view(lunar_str s) { return {s.ptr, s.len}; }
 
@@ -133,6 +133,7 @@ struct Options {
   std::optional<std::string_view> by;
   std::vector<std::string_view> gets;
   bool store = false;
+  lunar_str store_key{};
 };
 
 // Parses the options from argv[2] in Redis's order; replies the first error and returns false.
@@ -154,6 +155,7 @@ bool parse_options(lunar_ctx* ctx, int argc, const lunar_str* argv, bool readonl
       j += 2;
     } else if (!readonly && lunar::arg_is(a, "store") && left >= 1) {
       o->store = true;
+      o->store_key = argv[j + 1];
       j++;
     } else if (lunar::arg_is(a, "by") && left >= 1) {
       o->by = view(argv[j + 1]);
@@ -170,6 +172,35 @@ bool parse_options(lunar_ctx* ctx, int argc, const lunar_str* argv, bool readonl
   return true;
 }
 
+// SORT ... STORE: the result (each element, or each GET's value with "" for a missing one)
+// replaces `dst` as a list; an empty result deletes it. Replies the number of elements stored.
+void store_result(lunar_ctx* ctx, const Options& o, const std::vector<Item>& items,
+                  long long start, long long end, const lunar_type* list_type) {
+  std::vector<std::string> out;
+  for (long long j = start; j <= end; j++) {
+    const Item& it = items[static_cast<size_t>(j)];
+    if (o.gets.empty()) out.push_back(it.elem);
+    for (std::string_view pat : o.gets)
+      out.push_back(lookup_by_pattern(ctx, pat, it.elem).value_or(std::string()));
+  }
+  if (out.empty()) {
+    if (lunar_key_delete(ctx, o.store_key) == LUNAR_OK)
+      lunar_key_signal_write(ctx, o.store_key, LUNAR_NOTIFY_GENERIC, "del");
+  } else {
+    std::vector<lunar_str> elems;
+    elems.reserve(out.size());
+    for (const std::string& e : out) elems.push_back(lunar::str(e));
+    void* list = lunar_value_from_elements(list_type, elems.data(), elems.size());
+    if (!list) {
+      lunar::reply_error(ctx, kErrStore);
+      return;
+    }
+    lunar_key_set(ctx, o.store_key, list_type, list, 0);
+    lunar_key_signal_write(ctx, o.store_key, LUNAR_NOTIFY_LIST, "sortstore");
+  }
+  lunar_reply_int(ctx, static_cast<long long>(out.size()));
+}
+
 int sort_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, bool readonly) {
   Options o;
   if (!parse_options(ctx, argc, argv, readonly, &o)) return LUNAR_OK;
@@ -184,7 +215,8 @@ int sort_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, bool readonly)
       return LUNAR_OK;
     }
   }
-  if (o.store) {
+  const lunar_type* list_type = o.store ? lunar_find_type("list") : nullptr;
+  if (o.store && !list_type) {
     lunar::reply_error(ctx, kErrStore);
     return LUNAR_OK;
   }
@@ -279,6 +311,10 @@ int sort_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, bool readonly)
 
   long long count = end >= start ? end - start + 1 : 0;
   long long per = o.gets.empty() ? 1 : static_cast<long long>(o.gets.size());
+  if (o.store) {
+    store_result(ctx, o, items, start, end, list_type);
+    return LUNAR_OK;
+  }
   lunar_reply_array(ctx, count * per);
   for (long long j = start; j <= end; j++) {
     const Item& it = items[static_cast<size_t>(j)];

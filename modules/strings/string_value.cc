@@ -69,7 +69,7 @@ void for_each(void*, const void* value, int (*fn)(void*, lunar_str, double), voi
 }
 
 constexpr lunar_type_methods kMethods = {sizeof(lunar_type_methods), free_value, memory_usage,
-                                         copy_value, encoding_name, for_each};
+                                         copy_value, encoding_name, for_each, nullptr};
 constexpr uint8_t kRdbTypes[] = {kRdbTypeString};
 
 }  // namespace

@@ -1,8 +1,7 @@
 """Differential tests of the sort module (SORT, SORT_RO) against redis-server.
 
 Raw replies are compared with Redis 7.0's in RESP2 (TestX) and RESP3 (TestXResp3). SORT ...
-STORE is not supported by Lunar yet (the SDK cannot build another module's list value): only
-its error precedence is compared, and its own error text is checked on Lunar alone.
+STORE builds its list through the SDK (the list type's from_elements).
 """
 
 import os
@@ -127,14 +126,24 @@ class TestSort(SortDiffTest):
             "SORT h_1", "SORT h_1 BY nosort", "SORT nokey", "SORT nokey DESC ALPHA",
             "SORT nokey BY nosort", "SORT bad BY w_*",
         ])
-        # STORE: same errors first; then Lunar's own (unsupported) error
         self.check_all(["SORT l STORE d foo", "SORT str STORE d", "SORT l STORE d LIMIT x 1"])
-        r = self.lunar.client(resp=2)
-        try:
-            self.assertEqual(r.call("SORT", "l", "STORE", "d"),
-                             b"-ERR SORT STORE is not supported yet\r\n")
-        finally:
-            r.close()
+
+    def test_store_events(self):
+        self.check_keyevents(["RPUSH l 3 1 2", "SORT l STORE d", "SORT nokey STORE d",
+                              "SORT nokey STORE d", "SET zz-end 1"])
+
+    def test_store(self):
+        self.check_all([
+            "RPUSH l 3 1 2", "SADD s b a c", "ZADD z 1 x 2 y", "SET w_1 10", "SET w_2 5",
+            "SORT l STORE d", "LRANGE d 0 -1", "TYPE d", "OBJECT ENCODING d",
+            "SORT l DESC LIMIT 0 2 STORE d", "LRANGE d 0 -1",
+            "SORT s ALPHA STORE d", "LRANGE d 0 -1", "SORT s BY nosort STORE d", "LRANGE d 0 -1",
+            "SORT l BY w_* GET # GET w_* STORE d", "LRANGE d 0 -1",
+            "SORT l GET nokey_* STORE d", "LRANGE d 0 -1",
+            "SET d x", "EXPIRE d 100", "SORT z STORE d", "LRANGE d 0 -1", "TTL d",
+            "SORT nokey STORE d", "EXISTS d", "SORT nokey STORE d", "SORT l STORE l",
+            "LRANGE l 0 -1", "SORT_RO l STORE d",
+        ])
 
     def test_command_info(self):
         lv, rv = self.both_parsed("COMMAND", "INFO", "sort", "sort_ro", resp=2)

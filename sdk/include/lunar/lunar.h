@@ -147,6 +147,9 @@ typedef struct lunar_type_methods {
    * elements); stops early when fn returns non-zero. Must not change the value. */
   void (*for_each)(void *type_ctx, const void *value,
                    int (*fn)(void *arg, lunar_str element, double score), void *arg);
+  /* ABI 1.1, optional: a new value holding `elements` in order (a list built by SORT ... STORE),
+   * owned by the caller until stored with lunar_key_set. */
+  void *(*from_elements)(void *type_ctx, const lunar_str *elements, size_t n);
 } lunar_type_methods;
 
 typedef struct lunar_type_def {
@@ -476,6 +479,11 @@ struct lunar_api {
    * lunar_type_methods): LUNAR_OK, or LUNAR_ENOENT when the type has none. */
   int (*value_for_each)(const lunar_type *t, const void *value,
                         int (*fn)(void *arg, lunar_str element, double score), void *arg);
+  /* The registered type named `name` ("list"), or NULL; valid while its module is loaded. */
+  const lunar_type *(*find_type)(const char *name);
+  /* A new value of type t holding `elements` (its from_elements callback), or NULL when the
+   * type cannot be built that way. The caller owns it until lunar_key_set. */
+  void *(*value_from_elements)(const lunar_type *t, const lunar_str *elements, size_t n);
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -544,6 +552,8 @@ extern __attribute__((visibility("hidden"))) const lunar_api *lunar__api_ptr;
 #define lunar_register_info_field(...) LUNAR_API->register_info_field(__VA_ARGS__)
 #define lunar_ctx_ready_key(...) LUNAR_API->ctx_ready_key(__VA_ARGS__)
 #define lunar_value_for_each(...) LUNAR_API->value_for_each(__VA_ARGS__)
+#define lunar_find_type(...) LUNAR_API->find_type(__VA_ARGS__)
+#define lunar_value_from_elements(...) LUNAR_API->value_from_elements(__VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@
 #include <lunar/lunar.h>
 
 #include <cctype>
+#include <concepts>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -303,6 +304,13 @@ concept ElementIterable = requires(const T& v) {
   v.for_each_element([](std::string_view, double) { return false; });
 };
 
+// ... and, for a type other modules may build (SORT ... STORE builds lists),
+// `static T* from_elements(const lunar_str* elements, size_t n)`.
+template <class T>
+concept ElementConstructible = requires(const lunar_str* e, size_t n) {
+  { T::from_elements(e, n) } -> std::same_as<T*>;
+};
+
 template <class T, void (*Free)(T*)>
 inline constexpr lunar_type_methods type_methods = {
     sizeof(lunar_type_methods),
@@ -320,7 +328,15 @@ inline constexpr lunar_type_methods type_methods = {
               });
             }
           }
-        : nullptr};
+        : nullptr,
+    ElementConstructible<T> ? +[](void*, const lunar_str* e, size_t n) -> void* {
+      if constexpr (ElementConstructible<T>) {
+        return T::from_elements(e, n);
+      } else {
+        return nullptr;
+      }
+    }
+                            : nullptr};
 
 // Registers value type `name` (what TYPE answers) with its callbacks and the RDB type bytes it
 // reads and writes; *out receives the handle. Logs and returns the error on failure.
