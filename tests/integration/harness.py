@@ -1027,6 +1027,40 @@ class DiffTest(unittest.TestCase):
             n += 1
         return seed
 
+    # --- SCAN guarantee ---------------------------------------------------------------------------
+
+    def check_scan_while_mutating(self, scan, add, remove, names_of):
+        """The guarantee of HSCAN/SSCAN/ZSCAN on both servers: 300 elements present for the
+        whole iteration are all returned while others are added (the table grows) and removed
+        (it shrinks) between calls. scan, add, remove name the commands ("HSCAN", "HSET",
+        "HDEL"); add(names) builds an add command's arguments after the key; names_of(items)
+        gives the element names in one page."""
+        for s in (self.lunar, self.redis):
+            c = s.client()
+            try:
+                stable = [f"s{i}" for i in range(300)]
+                c.call(add[0], "k", *add[1](stable))
+                c.call(add[0], "k", *add[1]([f"t{i}" for i in range(1500)]))
+                rng = random.Random(7)
+                cursor, seen, calls, added = b"0", set(), 0, 0
+                while True:
+                    cursor, items = parse(c.call(scan, "k", cursor, "COUNT", "20"))
+                    seen.update(names_of(items))
+                    calls += 1
+                    if calls % 3 == 0:  # remove a batch of transient elements
+                        c.call(remove, "k", *[f"t{rng.randrange(1500)}" for _ in range(80)])
+                    else:               # add a batch of new ones
+                        c.call(add[0], "k", *add[1]([f"n{added + i}" for i in range(60)]))
+                        added += 60
+                    if cursor == b"0":
+                        break
+                    self.assertLess(calls, 10000)
+                missing = [m for m in stable if m.encode() not in seen]
+                self.assertEqual(missing, [], f"{s.label}: stable elements not returned")
+            finally:
+                c.call("DEL", "k")
+                c.close()
+
     # --- keyspace events ------------------------------------------------------------------------
 
     def keyevents(self, server, run, end_key="zz-end"):

@@ -12,7 +12,6 @@ TestPropagation (Lunar only) what SPOP propagates.
 
 import fnmatch
 import os
-import random
 import sys
 import unittest
 
@@ -402,31 +401,7 @@ class TestScan(SetDiffTest):
 
     def test_scan_while_mutating(self):
         """A member present for the whole iteration is returned while others come and go."""
-        for s in (self.lunar, self.redis):
-            c = s.client()
-            try:
-                stable = [f"s{i}" for i in range(300)]
-                c.call("SADD", "h", *stable)
-                c.call("SADD", "h", *[f"t{i}" for i in range(1500)])
-                rng = random.Random(7)
-                cursor, seen, calls, added = b"0", set(), 0, 0
-                while True:
-                    cursor, items = parse(c.call("SSCAN", "h", cursor, "COUNT", "20"))
-                    seen.update(items)
-                    calls += 1
-                    if calls % 3 == 0:
-                        c.call("SREM", "h", *[f"t{rng.randrange(1500)}" for _ in range(80)])
-                    else:
-                        c.call("SADD", "h", *[f"n{added + i}" for i in range(60)])
-                        added += 60
-                    if cursor == b"0":
-                        break
-                    self.assertLess(calls, 10000)
-                missing = [m for m in stable if m.encode() not in seen]
-                self.assertEqual(missing, [], f"{s.label}: stable members not returned")
-            finally:
-                c.call("DEL", "h")
-                c.close()
+        self.check_scan_while_mutating("SSCAN", ("SADD", list), "SREM", lambda items: items)
 
 
 # ------------------------------------------------------------------------------------------------

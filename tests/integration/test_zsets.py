@@ -149,6 +149,12 @@ class TestRange(ZsetDiffTest):
                         "ZSCAN z 0 COUNT 0", "ZSCAN z 0 COUNT x", "ZSCAN z 0 FOO",
                         "ZSCAN z x", "ZSCAN nokey 0", "ZSCAN z 0 MATCH"])
 
+    def test_scan_while_mutating(self):
+        """A member present for the whole iteration is returned while others come and go."""
+        self.check_scan_while_mutating(
+            "ZSCAN", ("ZADD", lambda names: [a for m in names for a in ("1", m)]), "ZREM",
+            lambda items: items[0::2])
+
     def test_randmember(self):
         self.check_all(["ZRANDMEMBER nokey", "ZRANDMEMBER nokey 5", "ZRANDMEMBER z 0",
                         "ZRANDMEMBER z x", "ZRANDMEMBER z 1 FOO", "ZRANDMEMBER z 1 WITHSCORES x",
