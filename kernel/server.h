@@ -107,6 +107,8 @@ struct Server {
   bool pause_writes_only = false;
   bool shutdown_asap = false;
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+  // While a script runs past busy-reply-threshold: the -BUSY error others get (kernel/script).
+  const char* busy_reply = nullptr;
   // INFO errorstats, by error code.
   struct SvHash {
     using is_transparent = void;
@@ -135,6 +137,10 @@ Client* client_by_id(long long id);
 // Runs before the loop waits for I/O: resumes unblocked clients, flushes clients that others
 // wrote to, closes clients over their output limits.
 void before_sleep();
+
+// While a script is busy (kernel/script/busy.h): accepts connections and runs the requests
+// that arrived, without returning to the event loop. Commands not flagged allow-busy get -BUSY.
+void serve_clients_while_busy();
 
 // Stops accepting, closes every client and leaves the event loop (SHUTDOWN, SIGTERM).
 void request_shutdown();

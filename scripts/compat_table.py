@@ -18,6 +18,7 @@ import harness  # noqa: E402
 
 # Commands Lunar has that lack something; shown as 'partial' with the note.
 PARTIAL = {
+    "script|debug": "NO only: the Lua debugger (LDB) is not implemented",
     "object|refcount": "always 1 (values are never shared)",
     "object|freq": "needs an LFU maxmemory policy, which eviction (not yet) would bring",
     "shutdown": "NOSAVE/SAVE accepted; saving arrives with the persistence modules",

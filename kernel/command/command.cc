@@ -372,6 +372,21 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     reject(&ctx, cmd, text);
     return;
   }
+  if (g_server.busy_reply) {
+    // A script is busy and this runs from inside it: no propagation unit of its own.
+    if (!(cmd->flags & kCmdAllowBusy)) {
+      reject(&ctx, cmd, g_server.busy_reply);
+      return;
+    }
+    ctx.cmd = cmd;
+    ctx.module = cmd->owner;
+    ctx.argc = argc;
+    ctx.argv = argv;
+    cmd->handler(&ctx, argc, argv);
+    cmd->calls++;
+    c->last_cmd = cmd->fullname;
+    return;
+  }
   if (tx::should_queue(c, cmd)) {
     tx::queue(c, cmd, argc, argv, ctx.reply);
     return;

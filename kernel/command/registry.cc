@@ -2,6 +2,7 @@
 #include "kernel/command/command.h"
 #include "kernel/config/config.h"
 #include "kernel/module/module.h"
+#include "kernel/script/eval.h"
 #include "kernel/tx/tx.h"
 
 namespace lunar {
@@ -21,6 +22,7 @@ void register_kernel_commands() {
   register_module_commands();
   tx::register_tx_commands();
   config::register_config_commands();
+  script::register_eval_commands();
 }
 
 }  // namespace lunar

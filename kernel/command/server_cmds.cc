@@ -247,11 +247,13 @@ int flushall_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 int shutdown_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
-  bool abort = false, other = false;
+  bool abort = false, other = false, nosave = false;
   for (int i = 1; i < argc; i++) {
     if (arg_is(argv[i], "ABORT")) {
       abort = true;
-    } else if (arg_is(argv[i], "NOSAVE") || arg_is(argv[i], "SAVE") || arg_is(argv[i], "NOW") ||
+    } else if (arg_is(argv[i], "NOSAVE")) {
+      other = nosave = true;
+    } else if ( arg_is(argv[i], "SAVE") || arg_is(argv[i], "NOW") ||
                arg_is(argv[i], "FORCE")) {
       other = true;
     } else {
@@ -265,6 +267,12 @@ int shutdown_cmd(Ctx* ctx, int argc, const lunar_str* argv) {
     } else {
       reply_error(ctx, "ERR No shutdown in progress.");
     }
+    return LUNAR_OK;
+  }
+  // While a script is busy only SHUTDOWN NOSAVE may stop the server (the dataset may be
+  // half-written by the script).
+  if (g_server.busy_reply && !nosave) {
+    reply_error(ctx, g_server.busy_reply);
     return LUNAR_OK;
   }
   log_line(kLogWarning, "User requested shutdown...");

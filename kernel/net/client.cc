@@ -4,6 +4,14 @@
 // replies accumulate in `out`.
 #include "kernel/net/client.h"
 
+#include "kernel/net/listener.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #include <vector>
 
@@ -62,7 +70,6 @@ void Client::accept_from(uv_stream_t* server_handle, bool unix_socket) {
   if (unix_socket) {
     uv_pipe_init(g_server.loop, &c->handle_.pipe, 0);
     stream = reinterpret_cast<uv_stream_t*>(&c->handle_.pipe);
-    c->flags |= kClientUnixSocket;
   } else {
     uv_tcp_init(g_server.loop, &c->handle_.tcp);
     stream = reinterpret_cast<uv_stream_t*>(&c->handle_.tcp);
@@ -72,6 +79,43 @@ void Client::accept_from(uv_stream_t* server_handle, bool unix_socket) {
     uv_close(reinterpret_cast<uv_handle_t*>(stream), on_close);
     return;
   }
+  setup(c, unix_socket);
+}
+
+void Client::adopt(int fd, bool unix_socket) {
+  auto* c = new Client();
+  uv_stream_t* stream;
+  int rc;
+  if (unix_socket) {
+    uv_pipe_init(g_server.loop, &c->handle_.pipe, 0);
+    stream = reinterpret_cast<uv_stream_t*>(&c->handle_.pipe);
+    rc = uv_pipe_open(&c->handle_.pipe, fd);
+  } else {
+    uv_tcp_init(g_server.loop, &c->handle_.tcp);
+    stream = reinterpret_cast<uv_stream_t*>(&c->handle_.tcp);
+    rc = uv_tcp_open(&c->handle_.tcp, fd);
+  }
+  stream->data = c;
+  if (rc != 0) {
+    ::close(fd);
+    uv_close(reinterpret_cast<uv_handle_t*>(stream), on_close);
+    return;
+  }
+  setup(c, unix_socket);
+}
+
+Client* Client::create_fake() {
+  auto* c = new Client();
+  std::memset(&c->handle_, 0, sizeof c->handle_);
+  c->flags = kClientFake | kClientAuthenticated;
+  c->id = LLONG_MAX;
+  c->addr = c->laddr = "?:0";
+  c->created_ms = c->last_interaction_ms = now_ms();
+  return c;
+}
+
+void Client::setup(Client* c, bool unix_socket) {
+  if (unix_socket) c->flags |= kClientUnixSocket;
   g_server.stats.total_connections_received++;
   c->id = g_server.next_client_id++;
   c->created_ms = c->last_interaction_ms = now_ms();
@@ -234,7 +278,7 @@ void Client::on_write(uv_write_t* req, int status) {
 }
 
 void Client::close() {
-  if (closing_) return;
+  if (closing_ || (flags & kClientFake)) return;
   closing_ = true;
   blocking::client_closed(this);
   tx::reset_client(this);
@@ -308,6 +352,47 @@ void resume_paused_clients() {
   // A resumed client's commands may close another one: it is freed only later, by libuv's
   // close callback, and resume() skips it.
   for (Client* c : paused) c->resume();
+}
+
+bool Client::read_while_busy() {
+  if (closing_ || (flags & (kClientFake | kClientInCommand | kClientBlocked | kClientPaused |
+                            kClientCloseAfterReply | kClientCloseAsap)))
+    return false;
+  int sock = fd();
+  if (sock < 0) return false;
+  char* dst = qbuf_.prepare(kReadChunk);
+  ssize_t n = ::recv(sock, dst, kReadChunk, MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    close();
+    return true;
+  }
+  if (n < 0) return true;
+  qbuf_.commit(static_cast<size_t>(n));
+  g_server.stats.total_net_input_bytes += n;
+  last_interaction_ms = now_ms();
+  process_input();
+  return true;
+}
+
+void serve_clients_while_busy() {
+  accept_while_busy();
+  std::vector<Client*> all(g_server.clients.begin(), g_server.clients.end());
+  std::vector<pollfd> fds;
+  std::vector<Client*> who;
+  for (Client* c : all) {
+    if (c->flags & (kClientInCommand | kClientBlocked | kClientPaused)) continue;
+    int sock = c->fd();
+    if (sock < 0) continue;
+    fds.push_back({sock, POLLIN, 0});
+    who.push_back(c);
+  }
+  if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0) return;
+  for (size_t i = 0; i < fds.size(); i++) {
+    if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    // A request run here may have closed another client: it is still allocated (freed by
+    // libuv's close callback) and read_while_busy skips it.
+    who[i]->read_while_busy();
+  }
 }
 
 int Client::fd() const {

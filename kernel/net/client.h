@@ -28,6 +28,7 @@ enum ClientFlag : uint32_t {
   kClientMulti = 1u << 12,         // inside MULTI (kernel/tx)
   kClientDirtyCas = 1u << 13,      // a watched key changed: EXEC will fail
   kClientPendingWrite = 1u << 14,  // in g_server.pending_writes
+  kClientFake = 1u << 15,          // no connection: the client scripts run commands as
 };
 
 // Output buffer limit classes (client-output-buffer-limit), in Redis's order.
@@ -48,6 +49,10 @@ class Client {
  public:
   // Accepts a pending connection on `server_handle` (TCP or pipe).
   static void accept_from(uv_stream_t* server_handle, bool unix_socket);
+  // Adopts a connection accepted outside libuv (while a script is busy).
+  static void adopt(int fd, bool unix_socket);
+  // A client without a connection (scripts run their commands as one); never freed.
+  static Client* create_fake();
 
   long long id = 0;
   std::string name;
@@ -96,11 +101,16 @@ class Client {
   void resume();
   // Runs queued input (used after unpause).
   void process_input();
+  // Reads what the socket has now, bypassing the loop, and runs it (a script is busy). False
+  // when the client cannot take part (closing, blocked, in a command).
+  bool read_while_busy();
 
  private:
   Client() = default;
   ~Client() = default;
   void start();
+  // Sets up a client whose stream handle has just been connected.
+  static void setup(Client* c, bool unix_socket);
   static void on_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);

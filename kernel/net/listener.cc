@@ -1,5 +1,6 @@
 #include "kernel/net/listener.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,6 +71,20 @@ bool listen_all(std::string* err) {
     return false;
   }
   return true;
+}
+
+void accept_while_busy() {
+  auto accept_on = [](uv_handle_t* h, bool unix_socket) {
+    uv_os_fd_t lfd;
+    if (uv_fileno(h, &lfd) != 0) return;
+    for (int i = 0; i < 64; i++) {
+      int fd = ::accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;
+      Client::adopt(fd, unix_socket);
+    }
+  };
+  for (uv_tcp_t* t : g_tcp) accept_on(reinterpret_cast<uv_handle_t*>(t), false);
+  if (g_unix) accept_on(reinterpret_cast<uv_handle_t*>(g_unix), true);
 }
 
 void close_listeners() {
