@@ -74,6 +74,11 @@ void command_finished(const Ctx* ctx, int argc, const lunar_str* argv, bool wrot
   g_explicit_used = false;
 }
 
+void effects_only() {
+  g_explicit.clear();
+  g_explicit_used = true;
+}
+
 void flush_unit() {
   if (g_unit.empty()) return;
   if (!g_listeners.empty()) {

@@ -22,6 +22,9 @@ void forget_module(lunar_module* m);
 // `wrote` tells whether the dataset changed (the dirty counter moved).
 void command_starting();
 void command_finished(const Ctx* ctx, int argc, const lunar_str* argv, bool wrote);
+// The running command propagates only what the commands it called propagated (a plugin
+// command written in Lua): it is not propagated itself. Call it after those calls.
+void effects_only();
 // Ends a unit of execution: hands what it collected to the listeners.
 void flush_unit();
 
