@@ -9,6 +9,7 @@
 #include "kernel/command/command.h"
 #include "kernel/net/client.h"
 #include "kernel/script/busy.h"
+#include "kernel/script/function.h"
 #include "kernel/script/redis_api.h"
 #include "kernel/script/sha1.h"
 #include "kernel/script/state.h"
@@ -147,6 +148,8 @@ int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool re
   run.is_eval = true;
   run.flags = script->flags;
   run.tail_line = script->tail_line;
+  run.argc = argc;
+  run.argv = argv;
   run.read_only = read_only || (script->flags & kScriptNoWrites);
   run.db = ctx->db;
   lua_rawgeti(L, LUA_REGISTRYINDEX, script->ref);
@@ -331,7 +334,10 @@ bool parse_shebang(std::string_view body, unsigned* flags, size_t* shebang_len,
   return true;
 }
 
-void register_eval_commands() { register_table(kCommands); }
+void register_eval_commands() {
+  register_table(kCommands);
+  register_function_commands();
+}
 
 size_t eval_memory() { return g_eval.L ? static_cast<size_t>(lua_gc(g_eval.L, LUA_GCCOUNT, 0)) * 1024 : 0; }
 size_t eval_scripts() { return g_eval.scripts.size(); }

@@ -23,7 +23,7 @@ Run* g_run = nullptr;
 namespace {
 
 // Registry keys of each state's error handler and real globals.
-const char kErrHandlerKey[] = "lunar.err_handler";
+const char kErrHandlerKey[] = "lunar.err_handler";  // also read by function.cc
 
 void open_lib(lua_State* L, const char* name, lua_CFunction fn) {
   lua_pushcfunction(L, fn);

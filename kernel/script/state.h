@@ -7,6 +7,8 @@
 #pragma once
 #include <lua.hpp>
 
+#include <lunar/lunar.h>
+
 #include <string>
 
 #include "kernel/net/reply.h"
@@ -44,6 +46,8 @@ struct Run {
   bool killed = false;        // SCRIPT KILL / FUNCTION KILL / SHUTDOWN asked it to stop
   int tail_line = 0;          // see tail_call_line()
   const char* source = "@user_script";
+  int argc = 0;                // the calling command (FUNCTION STATS)
+  const lunar_str* argv = nullptr;
   long long start_ms = 0;
   long long start_us = 0;
 };
