@@ -141,7 +141,6 @@ int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool re
   lua_State* L = eval_state();
   int nk = static_cast<int>(numkeys);
   set_keys_argv(L, argv + 3, nk, argv + 3 + nk, argc - 3 - nk);
-  reset_random();
   Run run;
   run.caller = ctx->client;
   run.name = std::move(sha);

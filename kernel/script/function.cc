@@ -386,7 +386,6 @@ int fcall_generic(Ctx* ctx, int argc, const lunar_str* argv, bool ro) {
     lua_pushlstring(L, argv[i].ptr, argv[i].len);
     lua_rawseti(L, -2, i - 2 - nk);
   }
-  reset_random();
   Run run;
   run.caller = ctx->client;
   run.name = f->name;
@@ -502,7 +501,7 @@ int function_list(Ctx* ctx, int argc, const lunar_str* argv) {
         if (f.flags & k.bit) nflags++;
       r->aggregate(Agg::kSet, nflags);
       for (const auto& k : kFlagNames)
-        if (f.flags & k.bit) r->bulk(k.name);
+        if (f.flags & k.bit) r->simple(k.name);
     }
     if (withcode) {
       r->bulk("library_code");

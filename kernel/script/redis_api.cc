@@ -211,8 +211,9 @@ int l_breakpoint(lua_State* L) {
 
 int l_debug(lua_State*) { return 0; }
 
-// Redis's generator: the 48-bit linear congruential generator of rand48, seeded as srand48.
-uint64_t g_rand48 = 0;
+// Redis's generator: the 48-bit linear congruential generator of rand48, seeded as srand48. One
+// sequence for the whole server (EVAL and FCALL alike), from rand48's unseeded state, as Redis.
+uint64_t g_rand48 = 0x1234ABCD330Eull;
 constexpr int32_t kRand48Max = INT32_MAX;
 
 void srand48_like(int32_t seed) {
@@ -254,8 +255,6 @@ int l_randomseed(lua_State* L) {
 }
 
 }  // namespace
-
-void reset_random() { srand48_like(0); }
 
 void install_random(lua_State* L) {
   lua_pushcfunction(L, l_random);

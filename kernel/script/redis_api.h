@@ -9,8 +9,6 @@ namespace lunar::script {
 void push_redis_api(lua_State* L, StateKind kind);
 // Replaces math.random / math.randomseed with Redis's generator (the math table on top).
 void install_random(lua_State* L);
-// Restarts the generator at Redis's fixed seed (each EVAL sees the same sequence).
-void reset_random();
 // Raises {err=...} built from `text` (see push_error_table).
 [[noreturn]] void raise_error(lua_State* L, std::string_view text);
 }  // namespace lunar::script
