@@ -16,6 +16,7 @@
 #include "kernel/server.h"
 #include "kernel/util/glob.h"
 #include "kernel/util/numbers.h"
+#include "kernel/util/rdb_codec.h"
 
 namespace lunar::script {
 namespace {
@@ -545,6 +546,83 @@ int function_kill(Ctx* ctx, int, const lunar_str*) {
   return LUNAR_OK;
 }
 
+int function_dump(Ctx* ctx, int, const lunar_str*) {
+  std::string body;
+  for (auto& [n, lib] : g_fn.libs) {
+    body.push_back(static_cast<char>(rdb::kOpFunction2));
+    rdb::append_string(&body, lib->code);
+  }
+  ctx->reply->bulk(rdb::seal_payload(std::move(body)));
+  return LUNAR_OK;
+}
+
+// Puts back the libraries a failed RESTORE started to change.
+void reload_libraries(const std::vector<std::string>& codes) {
+  flush_libraries();
+  std::string err, name;
+  for (const std::string& code : codes) load_library(code, false, &err, &name);
+}
+
+int function_restore(Ctx* ctx, int argc, const lunar_str* argv) {
+  enum { kAppend, kReplace, kFlush } policy = kAppend;
+  if (argc > 4) {
+    reply_error(ctx, "ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try "
+                     "FUNCTION HELP.");
+    return LUNAR_OK;
+  }
+  if (argc == 4) {
+    if (arg_is(argv[3], "append")) {
+      policy = kAppend;
+    } else if (arg_is(argv[3], "replace")) {
+      policy = kReplace;
+    } else if (arg_is(argv[3], "flush")) {
+      policy = kFlush;
+    } else {
+      reply_error(ctx, "ERR Wrong restore policy given, value should be either FLUSH, APPEND or "
+                       "REPLACE.");
+      return LUNAR_OK;
+    }
+  }
+  std::string_view body;
+  if (!rdb::open_payload(sv(argv[2]), &body)) {
+    reply_error(ctx, "ERR DUMP payload version or checksum are wrong");
+    return LUNAR_OK;
+  }
+  std::vector<std::string> codes;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    if (static_cast<unsigned char>(body[pos++]) != rdb::kOpFunction2) {
+      reply_error(ctx, "ERR given type is not a function");
+      return LUNAR_OK;
+    }
+    std::string code;
+    if (!rdb::read_string(body, &pos, &code)) {
+      reply_error(ctx, "ERR payload is not valid");
+      return LUNAR_OK;
+    }
+    codes.push_back(std::move(code));
+  }
+  std::vector<std::string> before = library_codes();
+  if (policy == kFlush) flush_libraries();
+  for (const std::string& code : codes) {
+    std::string err, name;
+    if (!load_library(code, policy == kReplace, &err, &name)) {
+      reload_libraries(before);
+      // RESTORE names an existing library without the quotes LOAD uses.
+      size_t q = err.find('\'');
+      if (err.rfind("Library '", 0) == 0 && err.find("' already exists") != std::string::npos) {
+        err.erase(err.find("' already exists"), 1);
+        err.erase(q, 1);
+      }
+      reply_error(ctx, "ERR " + err);
+      return LUNAR_OK;
+    }
+  }
+  g_server.stats.dirty++;
+  reply_ok(ctx);
+  return LUNAR_OK;
+}
+
 int function_help(Ctx* ctx, int, const lunar_str*) {
   static const char* const kLines[] = {
       "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -624,6 +702,12 @@ const KernelCommand kCommands[] = {
      "7.0.0", "scripting", "O(1)"},
     {"function|kill", function_kill, 2, "noscript allow_busy", 0, 0, 0, "scripting",
      "Kill the function currently in execution.", "7.0.0", "scripting", "O(1)"},
+    {"function|dump", function_dump, 2, "noscript", 0, 0, 0, "scripting",
+     "Dump all functions into a serialized binary payload", "7.0.0", "scripting",
+     "O(N) where N is the number of functions"},
+    {"function|restore", function_restore, -3, "write denyoom noscript", 0, 0, 0, "scripting",
+     "Restore all the functions on the given payload", "7.0.0", "scripting",
+     "O(N) where N is the number of functions on the payload"},
     {"function|help", function_help, 2, "loading stale", 0, 0, 0, "scripting",
      "Show helpful text about the different subcommands", "7.0.0", "scripting", "O(1)"},
 };

@@ -126,6 +126,24 @@ class TestFunctions(harness.DiffTest):
         self.load("#!lua name=lib2\nredis.register_function('set', function() return 1 end)")
         self.check_all(["FCALL set 1 k v", "FUNCTION LIST LIBRARYNAME lib2"])
 
+    def test_dump_restore(self):
+        one = "#!lua name=lib\nredis.register_function('f', function() return 1 end)"
+        self.load(one)
+        payload_l, payload_r = self.both("FUNCTION", "DUMP")
+        self.assertEqual(payload_l, payload_r)
+        payload = harness.parse(payload_r)
+        self.check_all([
+            ("FUNCTION", "RESTORE", payload), ("FUNCTION", "RESTORE", payload, "APPEND"),
+            ("FUNCTION", "RESTORE", payload, "REPLACE"), ("FUNCTION", "RESTORE", payload, "BAD"),
+            ("FUNCTION", "RESTORE", payload[:-1] + b"x"), ("FUNCTION", "RESTORE", b"short"),
+            ("FUNCTION", "RESTORE", payload, "FLUSH", "x"), ("FUNCTION", "FLUSH"),
+            ("FUNCTION", "RESTORE", payload), ("FCALL", "f", "0"), ("FUNCTION", "DELETE", "lib"),
+            ("FUNCTION", "LOAD", "#!lua name=lib2\nredis.register_function('f', "
+                                 "function() return 2 end)"),
+            ("FUNCTION", "RESTORE", payload), ("FUNCTION", "RESTORE", payload, "REPLACE"),
+            ("FUNCTION", "RESTORE", payload, "FLUSH"), ("FCALL", "f", "0"), ("FUNCTION", "LIST"),
+        ])
+
     def test_sandbox_of_functions(self):
         self.load("#!lua name=sb\n"
                   "redis.register_function('g', function() x = 1 end)\n"
