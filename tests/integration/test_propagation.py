@@ -70,6 +70,35 @@ class TestPropagation(unittest.TestCase):
             self.c.call(*cmd)
         self.assertEqual(self.log(), [])
 
+    def test_script_effects_are_wrapped(self):
+        # A script propagates the writes it made as it called them, not itself, between MULTI and EXEC; its own
+        # SELECT stays inside it.
+        self.c.call("EVAL", "redis.call('set', KEYS[1], 'v') redis.call('get', KEYS[1]) "
+                            "redis.call('select', 2) redis.call('incr', 'n') return 1", "1", "k")
+        self.assertEqual(self.log(), ["0: MULTI", "0: set k v", "2: incr n", "0: EXEC"])
+        self.c.call("EVAL", "return redis.call('set', 'a', '1')", "0")
+        self.assertEqual(self.log(), ["0: set a 1"])
+        self.c.call("EVAL", "return redis.call('get', 'a')", "0")
+        self.assertEqual(self.log(), [])
+
+    def test_script_cache_and_set_repl(self):
+        self.c.call("SCRIPT", "LOAD", "return redis.call('set', 'x', '1')")
+        self.c.call("SCRIPT", "FLUSH")
+        self.assertEqual(self.log(), [])
+        self.c.call("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'a', '1') "
+                            "redis.set_repl(redis.REPL_ALL) redis.call('set', 'b', '2')", "0")
+        self.assertEqual(self.log(), ["0: set b 2"])
+
+    def test_functions_propagate_load_and_effects(self):
+        code = ("#!lua name=plib\nredis.register_function('w', function(keys) "
+                "redis.call('set', keys[1], '1') return redis.call('incr', keys[1]) end)")
+        self.c.call("FUNCTION", "LOAD", "REPLACE", code)
+        self.assertEqual(self.log(), ["0: FUNCTION LOAD REPLACE " + code])
+        self.c.call("FCALL", "w", "1", "fk")
+        self.assertEqual(self.log(), ["0: MULTI", "0: set fk 1", "0: incr fk", "0: EXEC"])
+        self.c.call("FUNCTION", "DELETE", "plib")
+        self.assertEqual(self.log(), ["0: FUNCTION DELETE plib"])
+
     def test_woken_client_after_waker(self):
         waiter = self.server.client()
         waiter.send("BLPOP", "q", "0")
