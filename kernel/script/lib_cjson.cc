@@ -68,8 +68,8 @@ void settings_args(lua_State* L, int args) {
   while (lua_gettop(L) < args) lua_pushnil(L);
 }
 
-// A boolean-or-option setting at argument idx: nil keeps it; a boolean sets 0/1 (when `options`
-// allows booleans); a string must name an option (luaL_checkoption's "invalid option 'x'").
+// A boolean-or-option setting at argument idx: nil keeps it; a boolean sets 0/1; a string (or
+// number) must name an option, index = value (luaL_checkoption's "invalid option 'x'").
 // Pushes the current value: a boolean for 0/1, else the option's name.
 void enum_setting(lua_State* L, int idx, int* setting, const char* const* options) {
   static const char* const kBoolOptions[] = {"off", "on", nullptr};

@@ -342,7 +342,7 @@ int unpack_full(lua_State* L, int64_t limit, int64_t offset) {
     count++;
   }
   if (decode_all) return count;
-  libs::check_stack(L, 1, kTooManyValues);
+  libs::check_stack(L, 1, "in function mp_unpack_full");
   lua_pushinteger(L, c.left == 0 ? -1 : static_cast<lua_Integer>(len - c.left));
   lua_insert(L, 2);
   return count + 1;

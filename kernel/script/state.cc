@@ -63,6 +63,11 @@ lua_State* new_state(StateKind kind) {
   open_lib(L, LUA_DBLIBNAME, luaopen_debug);
   open_lib(L, LUA_JITLIBNAME, luaopen_jit);
 #ifdef LUNAR_HAVE_SCRIPT_LIBS
+  // LuaJIT's bit.tohex prints up to 16 digits; Redis's LuaBitOp at most 8.
+  lua_getglobal(L, "bit");
+  lua_pushcfunction(L, bit_tohex);
+  lua_setfield(L, -2, "tohex");
+  lua_pop(L, 1);
   set_global_lib(L, "cjson", open_cjson);
   set_global_lib(L, "cmsgpack", open_cmsgpack);
   set_global_lib(L, "struct", open_struct);
