@@ -76,7 +76,7 @@ function G.__redis__err__handler(err)
     i = getinfo(level, 'nSl')
     level = level + 1
   until not i or (i.what ~= 'C' and i.source ~= '=sandbox')
-  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err), raised_string = true} end
   if i then
     err.source = i.source
     err.line = i.currentline

@@ -127,7 +127,15 @@ void reply_script_error(lua_State* L, const Run* run, ReplySink* out) {
   if (source && line) {
     text += " script: " + run->name + ", on " + source + ":" + line + ".";
   } else if (run->tail_line > 0) {
-    text += " script: " + run->name + ", on " + run->source + ":" + std::to_string(run->tail_line) + ".";
+    // A tail-called function raised it (see tail_call_line): Lua 5.1 would have placed a
+    // string error at the caller's line, as "user_script:<line>: ".
+    std::string line_text = std::to_string(run->tail_line);
+    lua_getfield(L, t, "raised_string");
+    bool from_string = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (from_string && text.rfind("ERR ", 0) == 0)
+      text.insert(4, std::string(run->source + 1) + ":" + line_text + ": ");
+    text += " script: " + run->name + ", on " + run->source + ":" + line_text + ".";
   }
   for (char& ch : text)
     if (ch == '\r' || ch == '\n') ch = ' ';
