@@ -26,6 +26,7 @@
 #include "kernel/module/module.h"
 #include "kernel/net/client.h"
 #include "kernel/command/blocking.h"
+#include "kernel/script/eval.h"
 #include "kernel/server.h"
 #include "kernel/util/memory.h"
 
@@ -208,12 +209,22 @@ void gen_memory(std::string* out) {
   addf(out, "allocator_resident:%.0f\r\n", rss);
   addf(out, "total_system_memory:%.0f\r\n", total_mem);
   addf(out, "total_system_memory_human:%s\r\n", human_bytes(total_mem).c_str());
-  out->append(
-      "used_memory_lua:0\r\nused_memory_vm_eval:0\r\nused_memory_lua_human:0B\r\n"
-      "used_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\n"
-      "number_of_libraries:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:0\r\n"
-      "used_memory_vm_total_human:0B\r\nused_memory_functions:0\r\nused_memory_scripts:0\r\n"
-      "used_memory_scripts_human:0B\r\n");
+  script::ScriptMemory sm = script::script_memory();
+  double vm_eval = static_cast<double>(sm.vm_eval), vm_fn = static_cast<double>(sm.vm_functions);
+  double scripts = static_cast<double>(sm.scripts_eval + sm.functions_bytes);
+  addf(out, "used_memory_lua:%.0f\r\n", vm_eval);
+  addf(out, "used_memory_vm_eval:%.0f\r\n", vm_eval);
+  addf(out, "used_memory_lua_human:%s\r\n", human_bytes(vm_eval).c_str());
+  addf(out, "used_memory_scripts_eval:%zu\r\n", sm.scripts_eval);
+  addf(out, "number_of_cached_scripts:%zu\r\n", sm.cached_scripts);
+  addf(out, "number_of_functions:%zu\r\n", sm.functions);
+  addf(out, "number_of_libraries:%zu\r\n", sm.libraries);
+  addf(out, "used_memory_vm_functions:%.0f\r\n", vm_fn);
+  addf(out, "used_memory_vm_total:%.0f\r\n", vm_eval + vm_fn);
+  addf(out, "used_memory_vm_total_human:%s\r\n", human_bytes(vm_eval + vm_fn).c_str());
+  addf(out, "used_memory_functions:%zu\r\n", sm.functions_bytes);
+  addf(out, "used_memory_scripts:%.0f\r\n", scripts);
+  addf(out, "used_memory_scripts_human:%s\r\n", human_bytes(scripts).c_str());
   addf(out, "maxmemory:%.0f\r\n", maxmemory);
   addf(out, "maxmemory_human:%s\r\n", human_bytes(maxmemory).c_str());
   addf(out, "maxmemory_policy:%s\r\n", g_server.settings.maxmemory_policy.c_str());

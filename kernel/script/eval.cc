@@ -338,7 +338,15 @@ void register_eval_commands() {
   register_function_commands();
 }
 
-size_t eval_memory() { return g_eval.L ? static_cast<size_t>(lua_gc(g_eval.L, LUA_GCCOUNT, 0)) * 1024 : 0; }
-size_t eval_scripts() { return g_eval.scripts.size(); }
+ScriptMemory script_memory() {
+  ScriptMemory m;
+  if (g_eval.L)
+    m.vm_eval = static_cast<size_t>(lua_gc(g_eval.L, LUA_GCCOUNT, 0)) * 1024 +
+                static_cast<size_t>(lua_gc(g_eval.L, LUA_GCCOUNTB, 0));
+  m.cached_scripts = g_eval.scripts.size();
+  for (const auto& [sha, sc] : g_eval.scripts) m.scripts_eval += sc.body_len + sha.size() + 64;
+  function_memory(&m.vm_functions, &m.functions_bytes, &m.functions, &m.libraries);
+  return m;
+}
 
 }  // namespace lunar::script

@@ -14,8 +14,11 @@ bool parse_shebang(std::string_view body, unsigned* flags, size_t* shebang_len,
 
 void register_eval_commands();
 
-// INFO memory / stats fields of the EVAL engine.
-size_t eval_memory();
-size_t eval_scripts();
+// INFO memory's scripting fields.
+struct ScriptMemory {
+  size_t vm_eval = 0, scripts_eval = 0, cached_scripts = 0;
+  size_t vm_functions = 0, functions_bytes = 0, functions = 0, libraries = 0;
+};
+ScriptMemory script_memory();
 
 }  // namespace lunar::script

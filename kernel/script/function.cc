@@ -342,6 +342,16 @@ void flush_libraries() {
   g_fn.functions.clear();
 }
 
+void function_memory(size_t* vm, size_t* bytes, size_t* functions, size_t* libraries) {
+  *vm = g_fn.L ? static_cast<size_t>(lua_gc(g_fn.L, LUA_GCCOUNT, 0)) * 1024 +
+                     static_cast<size_t>(lua_gc(g_fn.L, LUA_GCCOUNTB, 0))
+               : 0;
+  *bytes = 0;
+  for (auto& [n, lib] : g_fn.libs) *bytes += lib->code.size() + n.size() + 64 * lib->functions.size();
+  *functions = g_fn.functions.size();
+  *libraries = g_fn.libs.size();
+}
+
 std::vector<std::string> library_codes() {
   std::vector<std::string> out;
   for (auto& [n, lib] : g_fn.libs) out.push_back(lib->code);

@@ -15,5 +15,7 @@ std::vector<std::string> library_codes();
 // Loads a library (as FUNCTION LOAD [REPLACE]); false with *err (without "ERR ").
 bool load_library(const std::string& code, bool replace, std::string* err, std::string* name);
 void flush_libraries();
+// INFO memory: the functions' Lua VM, the libraries' code, and how many there are.
+void function_memory(size_t* vm, size_t* bytes, size_t* functions, size_t* libraries);
 
 }  // namespace lunar::script
