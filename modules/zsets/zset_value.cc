@@ -2,6 +2,7 @@
 #include "zset_value.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -12,34 +13,22 @@ namespace zsets {
 // =============================================================================================
 
 SkipList::Node* SkipList::make_node(int levels, std::string_view m, double score) {
-  size_t bytes = sizeof(Node) + sizeof(Level) * static_cast<size_t>(levels - 1);
+  size_t bytes = offsetof(Node, level) + sizeof(Level) * static_cast<size_t>(levels) + m.size();
   auto* n = static_cast<Node*>(lunar_alloc(bytes));
   n->score = score;
   n->prev = nullptr;
   n->len = static_cast<uint32_t>(m.size());
   n->nlevels = levels;
-  n->member = static_cast<char*>(lunar_alloc(m.size() ? m.size() : 1));
-  if (!m.empty()) std::memcpy(n->member, m.data(), m.size());
   for (int i = 0; i < levels; i++) n->level[i] = Level{nullptr, 0};
+  if (!m.empty()) std::memcpy(const_cast<char*>(n->member()), m.data(), m.size());
   return n;
-}
-
-void SkipList::free_node(Node* n) noexcept {
-  lunar_free(n->member);
-  lunar_free(n);
 }
 
 SkipList::SkipList() : head_(make_node(kMaxLevel, {}, 0)) {}
 
-SkipList::~SkipList() {
-  Node* n = head_->level[0].next;
-  while (n) {
-    Node* next = n->level[0].next;
-    free_node(n);
-    n = next;
-  }
-  free_node(head_);
-}
+SkipList::~SkipList() { lunar_free(head_); }
+
+size_t SkipList::memory_usage() const noexcept { return lunar_alloc_size(head_); }
 
 // Level i+1 with probability 1/4 of level i, as Redis's skiplist.
 int SkipList::random_level() {
@@ -54,9 +43,15 @@ int SkipList::random_level() {
   return lvl;
 }
 
-SkipList::Node* SkipList::insert(std::string_view m, double score) {
+SkipList::Node* SkipList::new_node(std::string_view m, double score) {
+  return make_node(random_level(), m, score);
+}
+
+void SkipList::link(Node* n) {
   Node* update[kMaxLevel];
   size_t rank[kMaxLevel];
+  const double score = n->score;
+  const std::string_view m = n->view();
   Node* x = head_;
   for (int i = level_ - 1; i >= 0; i--) {
     rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
@@ -67,7 +62,7 @@ SkipList::Node* SkipList::insert(std::string_view m, double score) {
     }
     update[i] = x;
   }
-  int lvl = random_level();
+  int lvl = n->nlevels;
   if (lvl > level_) {
     for (int i = level_; i < lvl; i++) {
       rank[i] = 0;
@@ -76,8 +71,6 @@ SkipList::Node* SkipList::insert(std::string_view m, double score) {
     }
     level_ = lvl;
   }
-  Node* n = make_node(lvl, m, score);
-  bytes_ += sizeof(Node) + sizeof(Level) * static_cast<size_t>(lvl - 1) + m.size();
   for (int i = 0; i < lvl; i++) {
     n->level[i].next = update[i]->level[i].next;
     update[i]->level[i].next = n;
@@ -92,11 +85,12 @@ SkipList::Node* SkipList::insert(std::string_view m, double score) {
     tail_ = n;
   }
   size_++;
-  return n;
 }
 
-bool SkipList::erase(std::string_view m, double score) {
+void SkipList::unlink(Node* n) {
   Node* update[kMaxLevel];
+  const double score = n->score;
+  const std::string_view m = n->view();
   Node* x = head_;
   for (int i = level_ - 1; i >= 0; i--) {
     while (x->level[i].next &&
@@ -105,26 +99,21 @@ bool SkipList::erase(std::string_view m, double score) {
     }
     update[i] = x;
   }
-  x = x->level[0].next;
-  if (!x || x->score != score || x->view() != m) return false;
   for (int i = 0; i < level_; i++) {
-    if (update[i]->level[i].next == x) {
-      update[i]->level[i].span += x->level[i].span - 1;
-      update[i]->level[i].next = x->level[i].next;
+    if (update[i]->level[i].next == n) {
+      update[i]->level[i].span += n->level[i].span - 1;
+      update[i]->level[i].next = n->level[i].next;
     } else {
       update[i]->level[i].span--;
     }
   }
-  if (x->level[0].next) {
-    x->level[0].next->prev = x->prev;
+  if (n->level[0].next) {
+    n->level[0].next->prev = n->prev;
   } else {
-    tail_ = x->prev;
+    tail_ = n->prev;
   }
   while (level_ > 1 && head_->level[level_ - 1].next == nullptr) level_--;
-  bytes_ -= sizeof(Node) + sizeof(Level) * static_cast<size_t>(x->nlevels - 1) + x->len;
-  free_node(x);
   size_--;
-  return true;
 }
 
 size_t SkipList::rank(std::string_view m, double score) const noexcept {
@@ -150,12 +139,16 @@ SkipList::Node* SkipList::at(size_t r) const noexcept {
 // =============================================================================================
 
 ZsetValue::~ZsetValue() {
-  if (skip_) {
-    index_->~Index();
-    lunar_free(index_);
-    skip_->~SkipList();
-    lunar_free(skip_);
+  if (big_) {
+    big_->~Big();
+    lunar_free(big_);
   }
+}
+
+void ZsetValue::big_insert(std::string_view m, double sc, uint64_t hash) {
+  SkipList::Node* n = big_->list.new_node(m, sc);
+  big_->list.link(n);
+  big_->table.insert(reinterpret_cast<char*>(n), hash);
 }
 
 ZsetValue::Pos ZsetValue::lp_find(std::string_view m, size_t* index) const noexcept {
@@ -183,10 +176,10 @@ void ZsetValue::lp_insert(std::string_view m, double sc) {
 }
 
 bool ZsetValue::score(std::string_view m, double* out) const {
-  if (skip_) {
-    auto it = index_->find(m);
-    if (it == index_->end()) return false;
-    *out = it->second->score;
+  if (big_) {
+    size_t i = big_->table.find(m);
+    if (i == lunar::DenseTable<NodeKey>::npos) return false;
+    *out = node(i)->score;
     return true;
   }
   size_t i;
@@ -197,7 +190,7 @@ bool ZsetValue::score(std::string_view m, double* out) const {
 }
 
 bool ZsetValue::set(std::string_view m, double sc, long long max_entries, long long max_value) {
-  if (!skip_) {
+  if (!big_) {
     if (sc == 0) sc = 0.0;  // a listpack stores -0 as the integer 0
     size_t i;
     Pos p = lp_find(m, &i);
@@ -216,53 +209,59 @@ bool ZsetValue::set(std::string_view m, double sc, long long max_entries, long l
       return true;
     }
   }
-  auto it = index_->find(m);
-  if (it != index_->end()) {
-    SkipList::Node* n = it->second;
+  uint64_t h = lunar::hash_bytes(m);  // hashed once for the lookup and the insertion
+  size_t i = big_->table.find(m, h);
+  if (i != lunar::DenseTable<NodeKey>::npos) {
+    SkipList::Node* n = node(i);
     if (n->score == sc) return false;
-    Str copy(n->view());
-    index_->erase(it);
-    skip_->erase(copy, n->score);
-    SkipList::Node* nn = skip_->insert(copy, sc);
-    index_->emplace(nn->view(), nn);
+    // The node keeps its block (and its table position): unlinked and relinked at its new
+    // place, or only rescored when its neighbours keep it in order.
+    const SkipList::Node* prev = n->prev;
+    const SkipList::Node* next = n->level[0].next;
+    if ((!prev || entry_less(prev->score, prev->view(), sc, n->view())) &&
+        (!next || entry_less(sc, n->view(), next->score, next->view()))) {
+      n->score = sc;
+      return false;
+    }
+    big_->list.unlink(n);
+    n->score = sc;
+    big_->list.link(n);
     return false;
   }
-  SkipList::Node* nn = skip_->insert(m, sc);
-  index_->emplace(nn->view(), nn);
+  big_insert(m, sc, h);
   return true;
 }
 
 bool ZsetValue::erase(std::string_view m) {
-  if (!skip_) {
+  if (!big_) {
     size_t i;
     Pos p = lp_find(m, &i);
     if (p == lunar::Packed::npos) return false;
     lp_.erase(p, 2);
     return true;
   }
-  auto it = index_->find(m);
-  if (it == index_->end()) return false;
-  SkipList::Node* n = it->second;
-  double sc = n->score;
-  Str copy(n->view());
-  index_->erase(it);
-  skip_->erase(copy, sc);
+  size_t i = big_->table.find(m);
+  if (i == lunar::DenseTable<NodeKey>::npos) return false;
+  SkipList::Node* n = node(i);
+  big_->list.unlink(n);
+  // m may be the node's own bytes: the table reads it only until it frees the node.
+  big_->table.erase(n->view());
   return true;
 }
 
 bool ZsetValue::rank(std::string_view m, size_t* out) const {
-  if (skip_) {
+  if (big_) {
     double sc;
     if (!score(m, &sc)) return false;
-    *out = skip_->rank(m, sc);
+    *out = big_->list.rank(m, sc);
     return true;
   }
   return lp_find(m, out) != lunar::Packed::npos;
 }
 
 std::pair<std::string_view, double> ZsetValue::at(size_t r) const noexcept {
-  if (skip_) {
-    SkipList::Node* n = skip_->at(r);
+  if (big_) {
+    SkipList::Node* n = big_->list.at(r);
     return {n->view(), n->score};
   }
   Pos p = lp_.index(static_cast<long long>(2 * r));
@@ -270,22 +269,20 @@ std::pair<std::string_view, double> ZsetValue::at(size_t r) const noexcept {
 }
 
 void ZsetValue::convert_to_skiplist() {
-  if (skip_) return;
-  skip_ = new (lunar_alloc(sizeof(SkipList))) SkipList();
-  index_ = new (lunar_alloc(sizeof(Index))) Index();
-  index_->reserve(lp_.size());
+  if (big_) return;
+  big_ = new (lunar_alloc(sizeof(Big))) Big();
+  big_->table.reserve(lp_.size() / 2);
   for (Pos p = lp_.first(); p != lunar::Packed::npos; p = lp_.next(lp_.next(p))) {
-    SkipList::Node* n = skip_->insert(lp_.at(p), score_of(lp_.at(lp_.next(p))));
-    index_->emplace(n->view(), n);
+    std::string_view m = lp_.at(p);
+    big_insert(m, score_of(lp_.at(lp_.next(p))), lunar::hash_bytes(m));
   }
   lp_.clear();
 }
 
 size_t ZsetValue::memory_usage() const noexcept {
   size_t n = sizeof(ZsetValue);
-  if (skip_) {
-    n += skip_->memory_usage() + index_->size() * (sizeof(void*) * 4) +
-         index_->bucket_count() * sizeof(void*);
+  if (big_) {
+    n += sizeof(SkipList) + big_->list.memory_usage() + big_->table.memory_usage();
   } else {
     n += lp_.bytes();
   }
@@ -294,12 +291,10 @@ size_t ZsetValue::memory_usage() const noexcept {
 
 ZsetValue* ZsetValue::clone() const {
   ZsetValue* z = make_zset();
-  if (skip_) {
+  if (big_) {
     z->convert_to_skiplist();
-    for_each([&](std::string_view m, double s) {
-      SkipList::Node* n = z->skip_->insert(m, s);
-      z->index_->emplace(n->view(), n);
-    });
+    z->big_->table.reserve(size());
+    for_each([&](std::string_view m, double s) { z->big_insert(m, s, lunar::hash_bytes(m)); });
   } else {
     z->lp_ = lp_.clone();
   }

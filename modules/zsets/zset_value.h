@@ -2,7 +2,10 @@
 // (score, member bytes) — Redis 7.0's two sorted-set encodings:
 //   listpack  a lunar::Packed of member, score pairs in (score, member) order (the score as
 //             its 8 raw bytes), for small sets;
-//   skiplist  a skiplist with spans (rank and range in O(log n)) plus a member -> node index.
+//   skiplist  a skiplist with spans (rank and range in O(log n)) whose nodes (one lunar_alloc
+//             block each: score, links, then the member bytes) are also the entries of a
+//             lunar::DenseTable, the member -> node index; the table owns the nodes. Its
+//             positions give ZSCAN a downward cursor with SCAN's guarantee (dense_table.hpp).
 // A zset converts from listpack to skiplist, for good, when it grows past `max_entries`
 // members or a member longer than `max_value` bytes is added (zset-max-listpack-*).
 //
@@ -11,6 +14,7 @@
 #ifndef LUNAR_MODULES_ZSETS_ZSET_VALUE_H
 #define LUNAR_MODULES_ZSETS_ZSET_VALUE_H
 
+#include <lunar/dense_table.hpp>
 #include <lunar/module.hpp>
 #include <lunar/packed.hpp>
 
@@ -20,7 +24,6 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -33,6 +36,8 @@ inline bool entry_less(double sa, std::string_view ma, double sb, std::string_vi
   return sa < sb || (sa == sb && ma < mb);
 }
 
+// The ordered side of the skiplist encoding. It links and unlinks nodes but does not own them
+// (ZsetValue's table does); it owns only its head.
 class SkipList {
  public:
   static constexpr int kMaxLevel = 32;
@@ -41,14 +46,17 @@ class SkipList {
     Node* next;
     size_t span;  // how many positions `next` is ahead of this node
   };
+  // One block: this header, nlevels Levels, then the len member bytes.
   struct Node {
     double score;
     Node* prev;
     uint32_t len;
-    int nlevels;
-    char* member;  // len bytes, owned
+    int32_t nlevels;
     Level level[1];
-    std::string_view view() const noexcept { return {member, len}; }
+    const char* member() const noexcept {
+      return reinterpret_cast<const char*>(level + nlevels);
+    }
+    std::string_view view() const noexcept { return {member(), len}; }
   };
 
   SkipList();
@@ -57,10 +65,12 @@ class SkipList {
   SkipList& operator=(const SkipList&) = delete;
 
   size_t size() const noexcept { return size_; }
-  // Inserts a member known to be absent; returns its node.
-  Node* insert(std::string_view m, double score);
-  // Removes the node with exactly (score, m); false when absent.
-  bool erase(std::string_view m, double score);
+  // A new unlinked node (a lunar_alloc block, freed with lunar_free) with a random level.
+  Node* new_node(std::string_view m, double score);
+  // Links node n (not linked, its member absent from the list) at its (score, member) place.
+  void link(Node* n);
+  // Unlinks node n, which must be linked; the node is not freed.
+  void unlink(Node* n);
   // The 0-based rank of (score, m), which must be present.
   size_t rank(std::string_view m, double score) const noexcept;
   // The node at rank r (< size()).
@@ -80,18 +90,17 @@ class SkipList {
     }
     return n;
   }
-  size_t memory_usage() const noexcept { return bytes_; }
+  // Bytes held by the list itself (the head; the nodes are counted by their owner).
+  size_t memory_usage() const noexcept;
 
  private:
   static Node* make_node(int levels, std::string_view m, double score);
-  static void free_node(Node* n) noexcept;
   int random_level();
 
   Node* head_;
   Node* tail_ = nullptr;
   size_t size_ = 0;
   int level_ = 1;
-  size_t bytes_ = 0;
   uint64_t rng_ = 0x9e3779b97f4a7c15ULL;
 };
 
@@ -103,10 +112,10 @@ class ZsetValue {
   ZsetValue(const ZsetValue&) = delete;
   ZsetValue& operator=(const ZsetValue&) = delete;
 
-  Encoding encoding() const noexcept { return skip_ ? Encoding::kSkiplist : Encoding::kListpack; }
+  Encoding encoding() const noexcept { return big_ ? Encoding::kSkiplist : Encoding::kListpack; }
   // OBJECT ENCODING's answer.
-  const char* encoding_name() const noexcept { return skip_ ? "skiplist" : "listpack"; }
-  size_t size() const noexcept { return skip_ ? skip_->size() : lp_.size() / 2; }
+  const char* encoding_name() const noexcept { return big_ ? "skiplist" : "listpack"; }
+  size_t size() const noexcept { return big_ ? big_->list.size() : lp_.size() / 2; }
   bool empty() const noexcept { return size() == 0; }
 
   // The score of m; false when absent.
@@ -122,8 +131,8 @@ class ZsetValue {
   // The number of leading entries for which pred(member, score) holds (pred monotone).
   template <class Pred>
   size_t prefix_count(Pred&& pred) const {
-    if (skip_) {
-      return skip_->prefix_count(
+    if (big_) {
+      return big_->list.prefix_count(
           [&](const SkipList::Node& n) { return pred(n.view(), n.score); });
     }
     size_t n = 0;
@@ -139,7 +148,7 @@ class ZsetValue {
   template <class Fn>
   void for_range(size_t start, size_t count, bool rev, Fn&& fn) const {
     if (count == 0) return;
-    if (!skip_) {
+    if (!big_) {
       Pos p = lp_.index(static_cast<long long>(2 * start));
       for (size_t i = 0; i < count && p != lunar::Packed::npos; i++) {
         Pos q = lp_.next(p);
@@ -152,7 +161,7 @@ class ZsetValue {
       }
       return;
     }
-    const SkipList::Node* n = skip_->at(start);
+    const SkipList::Node* n = big_->list.at(start);
     for (size_t i = 0; i < count && n; i++) {
       fn(n->view(), n->score);
       n = rev ? n->prev : n->level[0].next;
@@ -169,15 +178,44 @@ class ZsetValue {
     for_each([&](std::string_view m, double s) { stop = stop || f(m, s); });
   }
 
+  // One ZSCAN step: a listpack calls fn(member, score) for every entry in rank order and
+  // returns 0, whatever the cursor and count (as Redis); a skiplist walks its table's positions
+  // downward from `cursor` (0 = the start) for `count` entries, and returns the next cursor (0
+  // when complete). An entry present from the first step to the last is visited at least once
+  // however the zset changes between steps.
+  template <class Fn>
+  uint64_t scan(uint64_t cursor, size_t count, Fn&& fn) const {
+    if (big_) {
+      return big_->table.scan(cursor, count, [&](size_t i) {
+        const SkipList::Node* n = node(i);
+        fn(n->view(), n->score);
+      });
+    }
+    for_each(fn);
+    return 0;
+  }
+
   void convert_to_skiplist();
   size_t memory_usage() const noexcept;
   ZsetValue* clone() const;
 
  private:
-  using Index = std::unordered_map<std::string_view, SkipList::Node*, std::hash<std::string_view>,
-                                   std::equal_to<>,
-                                   lunar::Allocator<std::pair<const std::string_view,
-                                                              SkipList::Node*>>>;
+  // The member -> node index: the table's entries are the skiplist's nodes.
+  struct NodeKey {
+    static std::string_view key(const char* block) noexcept {
+      return reinterpret_cast<const SkipList::Node*>(block)->view();
+    }
+  };
+  // The skiplist encoding. Members are destroyed in reverse: the table (the nodes) first.
+  struct Big {
+    SkipList list;
+    lunar::DenseTable<NodeKey> table;
+  };
+  SkipList::Node* node(size_t i) const noexcept {
+    return reinterpret_cast<SkipList::Node*>(const_cast<char*>(big_->table.block(i)));
+  }
+  // Adds a node for m (absent; hash = lunar::hash_bytes(m)) to the list and the table.
+  void big_insert(std::string_view m, double score, uint64_t hash);
   using Pos = lunar::Packed::Pos;
   static double score_of(std::string_view bytes) noexcept {
     double d;
@@ -190,8 +228,7 @@ class ZsetValue {
   void lp_insert(std::string_view m, double score);
 
   lunar::Packed lp_;
-  SkipList* skip_ = nullptr;
-  Index* index_ = nullptr;
+  Big* big_ = nullptr;  // the skiplist encoding, or nullptr for a listpack
 };
 
 ZsetValue* make_zset();

@@ -5,8 +5,9 @@
 // its config parameters and the module's entry point.
 //
 // Values are zsets::ZsetValue (zset_value.h). Replies, error texts, argument checking order,
-// keyspace events and propagation follow Redis 7.0's t_zset.c behaviour, except:
-//   - ZSCAN returns the whole zset in one step (cursor 0) whatever the encoding and COUNT.
+// keyspace events and propagation follow Redis 7.0's t_zset.c behaviour. ZSCAN's steps (and so
+// the order of members in its replies) over a skiplist zset follow Lunar's table, not Redis's
+// dict: only SCAN's guarantees are shared.
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -1065,8 +1066,21 @@ int bzmpop_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
 // ZSCAN, ZRANDMEMBER
 // =============================================================================================
 
-// ZSCAN key cursor [MATCH pattern] [COUNT count]: every member in one step (cursor 0), in rank
-// order, scores as bulk strings.
+// A score as Redis 7.0 keeps it in a listpack, which ZSCAN returns as is: an integral score in
+// [-2^62, 2^62] as an integer, any other as %.17g (inf, -inf).
+std::string_view format_listpack_score(double s, char* buf, size_t size) {
+  constexpr double kLimit = 4611686018427387904.0;  // 2^62
+  if (s >= -kLimit && s <= kLimit && s == static_cast<double>(static_cast<long long>(s))) {
+    auto res = std::to_chars(buf, buf + size, static_cast<long long>(s));
+    return {buf, static_cast<size_t>(res.ptr - buf)};
+  }
+  return {buf, lunar_format_double(s, buf, size)};
+}
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is checked first, then the key
+// (missing: an empty scan), then the options (COUNT < 1 is a syntax error). A listpack answers
+// every member in rank order with cursor 0; a skiplist steps through ZsetValue::scan, about
+// COUNT members a step. Scores as bulk strings.
 int zscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   unsigned long long cursor;
   if (!lunar::scan_cursor(ctx, argv[2], &cursor)) return LUNAR_OK;
@@ -1078,19 +1092,23 @@ int zscan_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   if (!z) return LUNAR_OK;
   lunar::ScanOptions opts;
   if (!lunar::scan_options(ctx, argc, argv, 3, &opts)) return LUNAR_OK;
-  std::vector<Scored> found;
-  z->for_each([&](std::string_view m, double s) {
+  // Views into the zset, which does not change while the reply is built.
+  std::vector<std::pair<std::string_view, double>> found;
+  uint64_t next = z->scan(cursor, static_cast<size_t>(opts.count), [&](std::string_view m,
+                                                                        double s) {
     if (!opts.use_pattern || lunar_glob_match(opts.pattern, lunar::str(m), 0))
-      found.push_back(Scored{std::string(m), s});
+      found.emplace_back(m, s);
   });
-  lunar_reply_array(ctx, 2);
-  reply_bulk(ctx, "0");
-  lunar_reply_array(ctx, static_cast<long>(found.size() * 2));
   char buf[128];
-  for (const Scored& e : found) {
-    reply_bulk(ctx, e.member);
-    size_t n = lunar_format_double(e.score, buf, sizeof buf);
-    reply_bulk(ctx, std::string_view(buf, n));
+  auto res = std::to_chars(buf, buf + sizeof buf, next);
+  lunar_reply_array(ctx, 2);
+  reply_bulk(ctx, std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
+  lunar_reply_array(ctx, static_cast<long>(found.size() * 2));
+  const bool listpack = z->encoding() == ZsetValue::Encoding::kListpack;
+  for (const auto& [m, s] : found) {
+    reply_bulk(ctx, m);
+    reply_bulk(ctx, listpack ? format_listpack_score(s, buf, sizeof buf)
+                             : std::string_view(buf, lunar_format_double(s, buf, sizeof buf)));
   }
   return LUNAR_OK;
 }
@@ -1361,6 +1379,7 @@ int zsets_init(lunar_module* m, int argc, const lunar_str*) {
     return LUNAR_EINVAL;
   }
   std::random_device rd;
+  lunar::set_dense_table_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   g_rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
   int rc = lunar::register_configs(m, kConfigs);
   if (rc == LUNAR_OK)

@@ -2,12 +2,17 @@
 
 Every deterministic reply is compared byte for byte with Redis 7.0's, in RESP2 (TestX) and RESP3
 (TestXResp3), error cases included. ZRANDMEMBER's random picks are checked for their
-properties; ZSCAN (which Lunar answers in one step) is compared after a full iteration.
+properties. ZSCAN over a listpack (one step, cursor 0) is compared byte for byte; over a skiplist
+(whose steps follow each server's own table) a full iteration's pairs are compared, the steps are
+checked to be real (several calls, cursors != 0 in between, about COUNT members each), and SCAN's
+guarantee is checked while the zset changes between calls.
 TestRandom drives seeded random sorted-set commands for a bounded time (LUNAR_TEST_SEED picks
 the seed, LUNAR_RANDOM_SECONDS the time). TestEvents compares keyspace notifications.
 """
 
+import fnmatch
 import os
+import random
 import sys
 import time
 import unittest
@@ -172,6 +177,193 @@ class TestRange(ZsetDiffTest):
             self.assertTrue(set(v[0::2]) <= members)
             v = parse(c.call("ZRANDMEMBER", "z", "100"))
             self.assertEqual(set(v), members)
+
+
+# ------------------------------------------------------------------------------------------------
+# ZSCAN
+# ------------------------------------------------------------------------------------------------
+
+# Scores whose replies are worth comparing (formatting, -0 in a skiplist, infinities).
+ODD_SCORES = ["0.1", "-0", "1.5e-7", "3e+20", "inf", "-inf", "123456789012345678", "-2.5",
+              "1e-320", "0.30000000000000004", "17", "1e18", "4611686018427387904",
+              "4611686018427388928", "-4611686018427387904", "-5e18", "9007199254740993", "0.5e1"]
+
+
+class TestScan(ZsetDiffTest):
+
+    def pairs(self, items):
+        return list(zip(items[0::2], items[1::2]))
+
+    def full_scan(self, server, key, *options, resp=None):
+        """Iterates ZSCAN to cursor 0 on one server; returns ({member: score}, cursors, calls),
+        asserting that no member comes back with two different scores."""
+        resp = resp or self.DEFAULT_RESP
+        cursor, seen, cursors, calls = b"0", {}, [], 0
+        while True:
+            v = parse(self._call(server, resp, ["ZSCAN", key, cursor] + list(options)))
+            self.assertIsInstance(v, list, f"{server.label}: ZSCAN {key} {cursor} -> {v!r}")
+            cursor, items = v
+            self.assertEqual(len(items) % 2, 0)
+            for m, sc in self.pairs(items):
+                self.assertEqual(seen.setdefault(m, sc), sc, f"{server.label}: {m!r}")
+            cursors.append(cursor)
+            calls += 1
+            self.assertLess(calls, 100000, f"{server.label}: ZSCAN does not terminate")
+            if cursor == b"0":
+                return seen, cursors, calls
+
+    def zadd(self, key, members, scores=None):
+        args = []
+        for i, m in enumerate(members):
+            args += [scores[i % len(scores)] if scores else str(i), m]
+        for start in range(0, len(args), 2000):
+            self.check("ZADD", key, *args[start:start + 2000])
+
+    def test_listpack_one_step(self):
+        """A listpack answers everything, in rank order, with cursor 0 (compared raw)."""
+        self.zadd("z", [f"m{i}" for i in range(100)], ODD_SCORES)
+        self.check_all(["OBJECT ENCODING z"])
+        for cmd in ("ZSCAN z 0", "ZSCAN z 5", "ZSCAN z 18446744073709551615", "ZSCAN z 0 COUNT 1",
+                    "ZSCAN z 0 MATCH m1*", "ZSCAN z 0 MATCH * COUNT 2", "ZSCAN z 0 match m?",
+                    "ZSCAN z 0 MATCH nomatch", "ZSCAN z 0 COUNT 5 MATCH m1* COUNT 7",
+                    "ZSCAN z -1", "ZSCAN z +3", "ZSCAN z ''", "ZSCAN nokey 0",
+                    "ZSCAN nokey 7 MATCH x"):
+            self.check(*harness._split_cmd(cmd))
+
+    def test_errors(self):
+        self.zadd("z", ["a", "b", "c"])
+        self.zadd("big", [f"m{i}" for i in range(600)])
+        self.check_all(["SET str v", "OBJECT ENCODING big"])
+        for key in ("z", "big", "nokey", "str"):
+            for tail in (["abc"], [" 1"], ["1 "], ["1x"], ["18446744073709551616"], ["-"],
+                         ["+"], ["0", "COUNT", "0"], ["0", "COUNT", "-1"], ["0", "COUNT", "x"],
+                         ["0", "COUNT"], ["0", "MATCH"], ["0", "TYPE", "zset"],
+                         ["0", "COUNT", "1", "extra"], ["0", "FOO", "bar"],
+                         ["0", "NOVALUES"], ["0", "COUNT", "9223372036854775807" + "0"]):
+                self.check("ZSCAN", key, *tail)
+        self.check_all(["ZSCAN", "ZSCAN z"])
+
+    def test_skiplist_full_iteration(self):
+        """Every member with its score (formatted as Redis does), with and without MATCH and
+        COUNT; the first step of a COUNT 10 scan is partial on both servers."""
+        members = [f"m{i}" for i in range(1000)]
+        self.zadd("z", members, ODD_SCORES + [str(i / 8) for i in range(40)])
+        self.check_all(["OBJECT ENCODING z", "ZCARD z"])
+        _, rr = self.both_parsed("ZRANGE", "z", "0", "-1", "WITHSCORES", resp=2)
+        expected = dict(self.pairs(rr))
+        for options in ([], ["COUNT", "1"], ["COUNT", "7"], ["COUNT", "100"], ["COUNT", "5000"],
+                        ["MATCH", "m1*"], ["MATCH", "*9", "COUNT", "50"], ["MATCH", "nomatch"],
+                        ["MATCH", "*"]):
+            want = {m: sc for m, sc in expected.items()
+                    if not options or options[0] != "MATCH"
+                    or fnmatch.fnmatchcase(m.decode(), options[1])}
+            for s in (self.lunar, self.redis):
+                got, _, _ = self.full_scan(s, "z", *options)
+                self.assertEqual(got, want, f"{s.label}: ZSCAN z ... {options}")
+        for s in (self.lunar, self.redis):
+            cursor, items = parse(self._call(s, 2, ["ZSCAN", "z", "0", "COUNT", "10"]))
+            self.assertNotEqual(cursor, b"0", s.label)
+            self.assertTrue(0 < len(items) // 2 <= 100, f"{s.label}: {len(items)}")
+
+    def test_big_zset_real_cursor(self):
+        """A 20,000-member skiplist is walked in many steps of about COUNT members: the cursor
+        is non-zero until the last step, and the steps return every member exactly once when
+        nothing changes (Lunar's table; Redis's dict can repeat after a rehash, not here)."""
+        n = 20000
+        self.zadd("big", [f"member:{i}" for i in range(n)], [str(i) for i in range(97)])
+        self.check_all(["OBJECT ENCODING big", "ZCARD big"])
+        for count in (10, 100, 1000):
+            for s in (self.lunar, self.redis):
+                resp = self.DEFAULT_RESP
+                cursor, calls, total = b"0", 0, 0
+                seen = set()
+                while True:
+                    cursor, items = parse(self._call(
+                        s, resp, ["ZSCAN", "big", cursor, "COUNT", str(count)]))
+                    calls += 1
+                    total += len(items) // 2
+                    seen.update(items[0::2])
+                    if cursor == b"0":
+                        break
+                    # About COUNT members a step (Redis may exceed it by a bucket chain).
+                    self.assertTrue(0 < len(items) // 2 <= 4 * count,
+                                    f"{s.label}: COUNT {count}: {len(items) // 2} members")
+                self.assertEqual(len(seen), n, s.label)
+                self.assertGreaterEqual(calls, n // count // 2, f"{s.label}: COUNT {count}")
+                if s is self.lunar:
+                    self.assertEqual(total, n, "lunar returns each member once")
+                    self.assertLessEqual(calls, n // count + 1)
+        # A cursor beyond the table (as from another zset) still ends the walk.
+        got, _, _ = self.full_scan(self.lunar, "big", "COUNT", "500")
+        self.assertEqual(len(got), n)
+        cursor, items = parse(self._call(self.lunar, 2, ["ZSCAN", "big", "18446744073709551615",
+                                                         "COUNT", "100"]))
+        self.assertTrue(0 < len(items) // 2 <= 100)
+
+    def test_scan_while_mutating(self):
+        """SCAN's guarantee on a skiplist while members are added (growth) and removed
+        (shrinking) between calls."""
+        self.check_scan_while_mutating(
+            "ZSCAN", ("ZADD", lambda names: [a for m in names for a in ("1", m)]), "ZREM",
+            lambda items: items[0::2])
+
+    def test_scan_while_rescoring(self):
+        """Members present throughout are returned while scores change (ZINCRBY moves them in
+        the order), others are popped (ZPOPMIN) and added, and every returned score is one the
+        member had during the scan."""
+        for s in (self.lunar, self.redis):
+            c = s.client()
+            try:
+                stable = [f"s{i}" for i in range(400)]
+                args = []
+                for i, m in enumerate(stable):
+                    args += [str(1000 + i), m]
+                c.call("ZADD", "k", *args)
+                c.call("ZADD", "k", *[a for i in range(2000) for a in (str(i % 50), f"t{i}")])
+                rng = random.Random(11)
+                cursor, seen, calls, added = b"0", set(), 0, 0
+                while True:
+                    cursor, items = parse(c.call("ZSCAN", "k", cursor, "COUNT", "25"))
+                    for m, sc in self.pairs(items):
+                        seen.add(m)
+                        if m.startswith(b"s"):
+                            self.assertGreaterEqual(float(sc), 1000, s.label)
+                    calls += 1
+                    for _ in range(20):
+                        c.call("ZINCRBY", "k", str(rng.randrange(1, 500)),
+                               f"s{rng.randrange(400)}")
+                    if calls % 2:
+                        c.call("ZPOPMIN", "k", "40")  # transient members score below 1000
+                    else:
+                        c.call("ZADD", "k", *[a for i in range(50)
+                                              for a in (str(rng.randrange(50)), f"n{added + i}")])
+                        added += 50
+                    if cursor == b"0":
+                        break
+                    self.assertLess(calls, 10000)
+                missing = [m for m in stable if m.encode() not in seen]
+                self.assertEqual(missing, [], f"{s.label}: stable members not returned")
+            finally:
+                c.call("DEL", "k")
+                c.close()
+
+    def test_conversion_then_scan(self):
+        """A zset converted from a listpack, and one copied (COPY), scan like any skiplist;
+        shrinking below the listpack limits keeps the skiplist (no conversion back)."""
+        self.check("CONFIG", "SET", "zset-max-listpack-entries", "16")
+        self.zadd("z", [f"m{i}" for i in range(16)], ODD_SCORES)
+        self.check_all(["OBJECT ENCODING z", "ZSCAN z 0 COUNT 2", "ZADD z 5 extra",
+                        "OBJECT ENCODING z", "COPY z z2", "OBJECT ENCODING z2"])
+        for key in ("z", "z2"):
+            _, rr = self.both_parsed("ZRANGE", key, "0", "-1", "WITHSCORES", resp=2)
+            for s in (self.lunar, self.redis):
+                got, _, _ = self.full_scan(s, key, "COUNT", "3")
+                self.assertEqual(got, dict(self.pairs(rr)), f"{s.label}: {key}")
+        self.check_all(["ZREMRANGEBYRANK z 0 13", "OBJECT ENCODING z", "ZCARD z"])
+        # Three members left: one step returns them all with cursor 0 on both servers.
+        self.check("ZSCAN", "z", "0", normalize=lambda r: (parse(r)[0],
+                                                           sorted(self.pairs(parse(r)[1]))))
+        self.check("ZSCAN", "nokey", "0")
 
 
 class TestEncoding(ZsetDiffTest):
@@ -588,7 +780,7 @@ class TestRandom(ZsetDiffTest):
             self.check("OBJECT", "ENCODING", k, msg=f"seed {seed}, final state")
 
 
-for _cls in [TestAdd, TestRange, TestEncoding, TestAlgebra, TestPop]:
+for _cls in [TestAdd, TestRange, TestScan, TestEncoding, TestAlgebra, TestPop]:
     _name = _cls.__name__ + "Resp3"
     globals()[_name] = type(_name, (_cls,), {"DEFAULT_RESP": 3})
 del _cls
