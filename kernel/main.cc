@@ -14,6 +14,7 @@
 #include "kernel/module/module.h"
 #include "kernel/net/client.h"
 #include "kernel/net/listener.h"
+#include "kernel/script/plugins.h"
 #include "kernel/server.h"
 #include "kernel/util/memory.h"
 
@@ -135,6 +136,11 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", err.c_str());
       return 1;
     }
+  }
+  if (!script::load_plugins(&err)) {
+    log_line(kLogWarning, "%s", err.c_str());
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 1;
   }
   if (!config::check_pending(&err)) {
     std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR (Lunar %s) ***\n%s\n", LUNAR_VERSION,

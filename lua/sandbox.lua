@@ -38,13 +38,19 @@ if math.mod == nil then math.mod = math.fmod end
 if string.gfind == nil then string.gfind = string.gmatch end
 if table.setn == nil then table.setn = function() error("'setn' is obsolete", 2) end end
 
--- The raw functions, made to respect views.
+-- The raw functions, made to respect views. Their error has no position, as Redis's (raised by
+-- C code); the handler below must not give it one.
+local refused_raw = false
+local function refuse_raw()
+  refused_raw = true
+  error(READONLY, 0)
+end
 G.rawset = function(t, k, v)
-  if real_of[t] then error(READONLY, 0) end
+  if real_of[t] then refuse_raw() end
   return rawset(t, k, v)
 end
 G.setmetatable = function(t, mt)
-  if real_of[t] then error(READONLY, 0) end
+  if real_of[t] then refuse_raw() end
   return setmetatable(t, mt)
 end
 G.rawget = function(t, k)
@@ -59,6 +65,21 @@ G.pairs = function(t)
     error("bad argument #1 to 'pairs' (table expected, got " .. type(t) .. ")", 2)
   end
   return view_next, t, nil
+end
+-- Redis's pcall: an error table with an `err` field comes back as that string, so scripts written
+-- for Redis < 7 (which raised strings) keep working.
+local pcall = pcall
+local function pcall_result(ok, ...)
+  if ok then return true, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local msg = e.err
+    if type(msg) == 'string' then e = msg end
+  end
+  return false, e
+end
+G.pcall = function(...)
+  return pcall_result(pcall(...))
 end
 -- Source text only: a binary chunk could break the VM.
 G.loadstring = function(s, name)
@@ -76,7 +97,11 @@ function G.__redis__err__handler(err)
     i = getinfo(level, 'nSl')
     level = level + 1
   until not i or (i.what ~= 'C' and i.source ~= '=sandbox')
-  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err), raised_string = true} end
+  if type(err) ~= 'table' then
+    local positioned = not (refused_raw and err == READONLY)
+    err = {err = 'ERR ' .. tostring(err), raised_string = positioned}
+  end
+  refused_raw = false
   if i then
     err.source = i.source
     err.line = i.currentline

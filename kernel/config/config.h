@@ -47,6 +47,12 @@ bool check_pending(std::string* err);
 const std::vector<ModuleSpec>& modules_to_load();
 // The plugin names listed in `[plugins] load = [...]`, as written.
 const std::vector<std::string>& plugins_to_load();
+// The file of a plugins_to_load() entry. An entry with a '/' or ending in ".lua" is a path
+// relative to the config file's folder; a bare name is <dir>/<name>.lua, where `[plugins] dir`
+// is relative to the config file and defaults to <exe_dir>/../plugins when that folder exists
+// (an installed layout), else <exe_dir>/../../plugins (the source tree's plugins/ folder as seen
+// from a build folder inside it, e.g. build/bin/lunar-server).
+std::string plugin_path(const std::string& entry);
 
 // A module registers a parameter: validates `def` (LUNAR_EINVAL for a bad struct_size, name,
 // storage, bounds or default; LUNAR_EFLAG for an unknown type or flag; LUNAR_EEXIST for a name

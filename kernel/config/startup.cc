@@ -31,6 +31,8 @@ struct Given {
 std::vector<Given> g_pending;  // values for names no parameter had when they were read
 std::vector<ModuleSpec> g_modules;
 std::vector<std::string> g_plugins;
+std::string g_plugin_dir;   // `[plugins] dir`, absolute; empty = default_plugin_dir()
+std::string g_plugin_base;  // the config file's folder: plugin paths are relative to it
 
 constexpr const char* kCommandLine = "command line";
 
@@ -105,6 +107,16 @@ fs::path default_module_dir() {
     if (n > 0) exe.assign(buf, static_cast<size_t>(n));
   }
   return (fs::path(exe).parent_path() / ".." / "modules").lexically_normal();
+}
+
+// <exe_dir>/../plugins when that folder exists (an installed layout: bin/ beside plugins/), else
+// <exe_dir>/../../plugins: the source tree's plugins/ seen from a build folder inside it
+// (build/bin/lunar-server), which is how `make run` and the tests run the server.
+fs::path default_plugin_dir() {
+  fs::path installed = (default_module_dir() / ".." / "plugins").lexically_normal();
+  std::error_code ec;
+  if (fs::is_directory(installed, ec)) return installed;
+  return (default_module_dir() / ".." / ".." / "plugins").lexically_normal();
 }
 
 // A module entry: a bare name is <dir>/<name>.so, a file name <dir>/<file>; anything with a
@@ -185,11 +197,17 @@ bool read_modules_table(const std::string& file, const fs::path& base, const tom
   return true;
 }
 
-bool read_plugins_table(const std::string& file, const toml::value& t, std::string* err) {
+bool read_plugins_table(const std::string& file, const fs::path& base, const toml::value& t,
+                        std::string* err) {
   for (const auto& [k, v] : t.as_table()) {
-    if (k != "load" || !string_list(v, &g_plugins)) {
+    if (k == "dir" && v.is_string()) {
+      g_plugin_dir = (base / v.as_string().str).lexically_normal().string();
+    } else if (k != "load" || !string_list(v, &g_plugins)) {
+      bool known = k == "dir" || k == "load";
       *err = where_of(file, v) + ": 'plugins." + k + "' " +
-             (k == "load" ? "must be a list of plugin names" : "is unknown; [plugins] has 'load'");
+             (!known       ? "is unknown; [plugins] has 'load' and 'dir'"
+              : k == "dir" ? "must be a directory (relative to the config file)"
+                           : "must be a list of plugin names");
       return false;
     }
   }
@@ -237,7 +255,7 @@ bool read_file(const std::string& file, std::vector<ModuleSpec>* modules, bool* 
       *has_modules = true;
       if (!read_modules_table(file, base, *v, modules, err)) return false;
     } else if (*key == "plugins" && v->is_table()) {
-      if (!read_plugins_table(file, *v, err)) return false;
+      if (!read_plugins_table(file, base, *v, err)) return false;
     } else if (v->is_table() ||
                (v->is_array() && !v->as_array().empty() && v->as_array().front().is_table())) {
       *err = where_of(file, *v) + ": unknown table '" + *key +
@@ -301,6 +319,8 @@ void reset_startup_state() {
   g_pending.clear();
   g_modules.clear();
   g_plugins.clear();
+  g_plugin_dir.clear();
+  g_plugin_base.clear();
 }
 
 bool apply_pending(Param* p, std::string* err) {
@@ -334,6 +354,7 @@ bool load_startup(int argc, char** argv, std::string* err) {
   bool has_modules_table = false;
   if (!file.empty()) {
     g_server.config_file = (start_dir / file).lexically_normal().string();
+    g_plugin_base = fs::path(g_server.config_file).parent_path().string();
     if (!read_file(file, &modules, &has_modules_table, err)) return false;
   }
   std::vector<ModuleSpec> extra;
@@ -371,5 +392,20 @@ bool check_pending(std::string* err) {
 
 const std::vector<ModuleSpec>& modules_to_load() { return g_modules; }
 const std::vector<std::string>& plugins_to_load() { return g_plugins; }
+
+std::string plugin_path(const std::string& entry) {
+  bool is_path = entry.find('/') != std::string::npos ||
+                 (entry.size() > 4 && entry.compare(entry.size() - 4, 4, ".lua") == 0);
+  if (is_path) {
+    fs::path base = g_plugin_base;
+    if (base.empty()) {
+      std::error_code ec;
+      base = fs::current_path(ec);
+    }
+    return (base / entry).lexically_normal().string();
+  }
+  fs::path dir = g_plugin_dir.empty() ? default_plugin_dir() : fs::path(g_plugin_dir);
+  return (dir / (entry + ".lua")).lexically_normal().string();
+}
 
 }  // namespace lunar::config

@@ -525,6 +525,10 @@ int function_list(Ctx* ctx, int argc, const lunar_str* argv) {
 
 int function_stats(Ctx* ctx, int, const lunar_str*) {
   ReplySink* r = ctx->reply;
+  if (g_run && g_run->is_eval && g_server.busy_reply) {
+    r->error(g_server.busy_reply);  // an EVAL script is busy: Redis answers for it
+    return LUNAR_OK;
+  }
   r->aggregate(Agg::kMap, 2);
   r->bulk("running_script");
   Run* run = g_run;
