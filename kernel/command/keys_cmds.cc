@@ -353,7 +353,9 @@ int ttl_generic(Ctx* ctx, const lunar_str& key, bool ms, bool absolute) {
     ctx->reply->integer(-1);
     return LUNAR_OK;
   }
-  long long t = absolute ? s->expire_ms : s->expire_ms - g_server.cmd_time_ms;
+  // The key's existence follows the command's frozen time (a script's start), the remaining
+  // time the clock, as Redis 7.0: inside a long script a due key reads as TTL 0.
+  long long t = absolute ? s->expire_ms : s->expire_ms - now_ms();
   if (t < 0) t = 0;
   ctx->reply->integer(ms ? t : (t + 500) / 1000);
   return LUNAR_OK;

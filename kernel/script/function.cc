@@ -61,6 +61,13 @@ const struct {
                   {"no-cluster", kScriptNoCluster},
                   {"allow-cross-slot-keys", kScriptAllowCrossSlot}};
 
+// Function names are case-insensitive (library names are not).
+std::string fn_key(std::string_view s) {
+  std::string k(s);
+  for (char& ch : k) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  return k;
+}
+
 bool valid_name(std::string_view s) {
   if (s.empty()) return false;
   for (char ch : s)
@@ -147,8 +154,8 @@ int l_register_function(lua_State* L) {
   }
   // The callback is on top.
   if (!valid_name(f.name)) raise_error(L, kBadName);
-  if (g_loading->functions.count(f.name))
-    raise_error(L, "ERR Function already exists in the library");
+  for (const auto& [n, other] : g_loading->functions)
+    if (fn_key(n) == fn_key(f.name)) raise_error(L, "ERR Function already exists in the library");
   f.tail_line = tail_call_line(L, -1);
   f.ref = luaL_ref(L, LUA_REGISTRYINDEX);
   f.lib = g_loading;
@@ -248,6 +255,10 @@ bool parse_metadata(const std::string& code, std::string* name, std::string* err
       *err = "Invalid metadata value given: " + std::string(parts[p]);
       return false;
     }
+    if (have) {
+      *err = "Invalid metadata value, name argument was given multiple times";
+      return false;
+    }
     *name = std::string(parts[p].substr(5));
     have = true;
   }
@@ -317,7 +328,7 @@ bool load_library(const std::string& code, bool replace, std::string* err, std::
     return false;
   }
   for (auto& [fname, f] : lib->functions) {
-    auto it = g_fn.functions.find(fname);
+    auto it = g_fn.functions.find(fn_key(fname));
     if (it != g_fn.functions.end() && it->second->lib->name != name) {
       *err = "Function " + fname + " already exists";
       unref_library(L, lib.get());
@@ -325,11 +336,11 @@ bool load_library(const std::string& code, bool replace, std::string* err, std::
     }
   }
   if (old != g_fn.libs.end()) {
-    for (auto& [fname, f] : old->second->functions) g_fn.functions.erase(fname);
+    for (auto& [fname, f] : old->second->functions) g_fn.functions.erase(fn_key(fname));
     unref_library(L, old->second.get());
     g_fn.libs.erase(old);
   }
-  for (auto& [fname, f] : lib->functions) g_fn.functions[fname] = &f;
+  for (auto& [fname, f] : lib->functions) g_fn.functions[fn_key(fname)] = &f;
   *out_name = name;
   g_fn.libs.emplace(name, std::move(lib));
   return true;
@@ -374,7 +385,7 @@ int fcall_generic(Ctx* ctx, int argc, const lunar_str* argv, bool ro) {
     reply_error(ctx, "ERR Number of keys can't be negative");
     return LUNAR_OK;
   }
-  auto it = g_fn.functions.find(std::string(sv(argv[1])));
+  auto it = g_fn.functions.find(fn_key(sv(argv[1])));
   if (it == g_fn.functions.end()) {
     reply_error(ctx, "ERR Function not found");
     return LUNAR_OK;
@@ -446,7 +457,7 @@ int function_delete(Ctx* ctx, int, const lunar_str* argv) {
     reply_error(ctx, "ERR Library not found");
     return LUNAR_OK;
   }
-  for (auto& [fname, f] : it->second->functions) g_fn.functions.erase(fname);
+  for (auto& [fname, f] : it->second->functions) g_fn.functions.erase(fn_key(fname));
   unref_library(g_fn.L, it->second.get());
   g_fn.libs.erase(it);
   g_server.stats.dirty++;
@@ -454,8 +465,18 @@ int function_delete(Ctx* ctx, int, const lunar_str* argv) {
   return LUNAR_OK;
 }
 
+// "ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."
+void reply_bad_subcommand_args(Ctx* ctx, const lunar_str& sub) {
+  reply_errorf(ctx, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try FUNCTION HELP.",
+               static_cast<int>(sub.len), sub.ptr);
+}
+
 int function_flush(Ctx* ctx, int argc, const lunar_str* argv) {
-  if (argc > 3 || (argc == 3 && !arg_is(argv[2], "sync") && !arg_is(argv[2], "async"))) {
+  if (argc > 3) {
+    reply_bad_subcommand_args(ctx, argv[1]);
+    return LUNAR_OK;
+  }
+  if ( (argc == 3 && !arg_is(argv[2], "sync") && !arg_is(argv[2], "async"))) {
     reply_error(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return LUNAR_OK;
   }
@@ -580,8 +601,7 @@ void reload_libraries(const std::vector<std::string>& codes) {
 int function_restore(Ctx* ctx, int argc, const lunar_str* argv) {
   enum { kAppend, kReplace, kFlush } policy = kAppend;
   if (argc > 4) {
-    reply_error(ctx, "ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try "
-                     "FUNCTION HELP.");
+    reply_bad_subcommand_args(ctx, argv[1]);
     return LUNAR_OK;
   }
   if (argc == 4) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace lunar::script {
 
@@ -22,6 +23,42 @@ int open_cmsgpack(lua_State* L);
 int open_struct(lua_State* L);
 
 namespace libs {
+
+// The field name under which a library table (cjson, cmsgpack, struct) of the state's globals
+// holds the function on top of the stack (popped); empty when none does. Lua 5.1 names a
+// tail-called function from its caller's code, which LuaJIT no longer has: this is the name
+// `return cjson.encode()` would have given.
+inline std::string library_name_of(lua_State* L) {
+  std::string found;
+  lua_getfield(L, LUA_REGISTRYINDEX, "lunar.globals");
+  if (lua_istable(L, -1)) {
+    for (const char* lib : {"cjson", "cmsgpack", "struct"}) {
+      lua_getfield(L, -1, lib);
+      // Scripts see read-only views of the libraries: walk the table a view shows.
+      if (lua_getmetatable(L, -1)) {
+        lua_getfield(L, -1, "__index");
+        if (lua_istable(L, -1)) {
+          lua_replace(L, -3);
+          lua_pop(L, 1);
+        } else {
+          lua_pop(L, 2);
+        }
+      }
+      if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (found.empty() && lua_next(L, -2)) {
+          if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, -5)) found = lua_tostring(L, -2);
+          lua_pop(L, 1);
+        }
+        if (!found.empty()) lua_pop(L, 1);  // the key left by the interrupted walk
+      }
+      lua_pop(L, 1);
+      if (!found.empty()) break;
+    }
+  }
+  lua_pop(L, 2);
+  return found;
+}
 
 // Raises "bad argument #narg to 'name' (msg)" as Lua 5.1's luaL_argerror words it: the name of
 // the running C function as its caller spelled it, "?" when unknown (called by pcall or C);
@@ -32,7 +69,14 @@ namespace libs {
     luaL_error(L, "bad argument #%d (%s)", narg, msg);
     std::abort();
   }
-  lua_getinfo(L, "n", &ar);
+  lua_getinfo(L, "nf", &ar);
+  // No caller frame at all: the script tail-called the function (pcall and C callers leave
+  // theirs, and Lua 5.1 says '?' for them).
+  lua_Debug caller;
+  bool tail_called = !ar.name && !lua_getstack(L, 1, &caller);
+  std::string lib_name = tail_called ? library_name_of(L) : std::string();
+  if (!tail_called) lua_pop(L, 1);
+  if (!ar.name && !lib_name.empty()) ar.name = lib_name.c_str();
   if (ar.namewhat != nullptr && std::strcmp(ar.namewhat, "method") == 0) {
     narg--;
     if (narg == 0) {

@@ -24,9 +24,16 @@ void raise_error(lua_State* L, std::string_view text) {
 
 namespace {
 
+// Marks the error table on top as already counted in INFO errorstats (Redis's field).
+void mark_counted(lua_State* L) {
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "ignore_error_stats_update");
+}
+
 // Replies with an error table: raised by redis.call, returned by redis.pcall.
 int fail(lua_State* L, bool raise, std::string_view text) {
   push_error_table(L, text);
+  mark_counted(L);
   if (raise) lua_error(L);
   return 1;
 }
@@ -102,6 +109,7 @@ int generic_call(lua_State* L, bool raise) {
     lua_settop(L, top + 1);
   }
   if (sink.error_reply()) {
+    mark_counted(L);
     cmd->failed_calls++;
     if (raise) lua_error(L);
   }
