@@ -241,6 +241,11 @@ void write_table(lua_State* L, ReplySink* out, int script_resp, int depth) {
   }
   lua_pop(L, 1);
   if (raw_field(L, t, "map") == LUA_TTABLE) {
+    if (!lua_checkstack(L, 4)) {  // key, value and a copy of the key on top of the map
+      lua_pop(L, 1);
+      out->error("ERR reached lua stack limit");
+      return;
+    }
     int m = lua_gettop(L);
     out->aggregate(Agg::kMap, -1);
     long pairs = 0;
@@ -304,7 +309,9 @@ void write_table(lua_State* L, ReplySink* out, int script_resp, int depth) {
 
 // Writes the value on top of the stack and pops it.
 void write(lua_State* L, ReplySink* out, int script_resp, int depth) {
-  if (!lua_checkstack(L, 4) || depth > 10000) {
+  // Redis's Lua runs out of C stack slots (LUAI_MAXCSTACK) after 7995 nested tables; so does
+  // this with 3 free slots asked per level.
+  if (depth > 7995 || !lua_checkstack(L, 3)) {
     lua_pop(L, 1);
     out->error("ERR reached lua stack limit");
     return;

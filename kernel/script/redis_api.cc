@@ -271,7 +271,7 @@ void install_random(lua_State* L) {
   lua_setfield(L, -2, "randomseed");
 }
 
-void push_redis_api(lua_State* L, StateKind) {
+void push_redis_api(lua_State* L, StateKind kind) {
   static const luaL_Reg kFns[] = {
       {"call", l_call},
       {"pcall", l_pcall},
@@ -288,6 +288,10 @@ void push_redis_api(lua_State* L, StateKind) {
   };
   lua_createtable(L, 0, 32);
   for (const luaL_Reg& r : kFns) {
+    // Functions do not have the EVAL-only debugger and legacy replication calls.
+    bool eval_only = std::strcmp(r.name, "breakpoint") == 0 || std::strcmp(r.name, "debug") == 0 ||
+                     std::strcmp(r.name, "replicate_commands") == 0;
+    if (eval_only && kind != StateKind::kEval) continue;
     lua_pushcfunction(L, r.func);
     lua_setfield(L, -2, r.name);
   }

@@ -84,6 +84,10 @@ lua_State* new_state(StateKind kind) {
   // The handler is a global of the real table; keep it where scripts cannot reach.
   lua_getglobal(L, "__redis__err__handler");
   lua_setfield(L, LUA_REGISTRYINDEX, kErrHandlerKey);
+  if (kind != StateKind::kEval) {  // Redis shows it to EVAL scripts only
+    lua_pushnil(L);
+    lua_setglobal(L, "__redis__err__handler");
+  }
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_setfield(L, LUA_REGISTRYINDEX, "lunar.globals");
   lua_replace(L, LUA_GLOBALSINDEX);  // the read-only view becomes the globals
