@@ -176,20 +176,32 @@ int CommandTable::add(std::unique_ptr<Command> cmd) {
   cmd->name = lower(cmd->name);
   cmd->fullname = cmd->name;
   if (cmds_.count(cmd->name)) return LUNAR_EEXIST;
+  generation_++;
   std::string key = cmd->name;
   cmds_.emplace(std::move(key), std::move(cmd));
   return LUNAR_OK;
 }
 
-void CommandTable::remove(std::string_view name) { cmds_.erase(lower(name)); }
+void CommandTable::remove(std::string_view name) {
+  cmds_.erase(lower(name));
+  generation_++;
+}
 
 Command* CommandTable::find(std::string_view name) const {
   char buf[64];
-  if (name.size() >= sizeof buf) return nullptr;
+  if (name.size() >= sizeof buf || name.empty()) return nullptr;
+  size_t slot = (name.size() * 7 + static_cast<unsigned char>(name[0]) * 3 +
+                 static_cast<unsigned char>(name.back())) & 15;
+  CacheEntry& e = cache_[slot];
+  if (e.generation == generation_ && e.name == name) return e.cmd;
   for (size_t i = 0; i < name.size(); i++)
     buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(name[i])));
   auto it = cmds_.find(std::string(buf, name.size()));
-  return it == cmds_.end() ? nullptr : it->second.get();
+  Command* found = it == cmds_.end() ? nullptr : it->second.get();
+  e.name.assign(name);
+  e.cmd = found;
+  e.generation = generation_;
+  return found;
 }
 
 Command* CommandTable::lookup(int argc, const lunar_str* argv) const {

@@ -88,6 +88,15 @@ class CommandTable {
 
  private:
   tsl::robin_map<std::string, std::unique_ptr<Command>> cmds_;
+  // Recent lookups by exact spelling (clients and scripts repeat the same few names); any
+  // change to the table invalidates it.
+  struct CacheEntry {
+    std::string name;
+    Command* cmd = nullptr;
+    uint64_t generation = 0;
+  };
+  mutable CacheEntry cache_[16];
+  uint64_t generation_ = 1;
 };
 
 extern CommandTable g_commands;

@@ -24,7 +24,7 @@ constexpr auto kPollEvery = std::chrono::milliseconds(10);
 struct Watchdog {
   std::mutex mu;
   lua_State* running = nullptr;
-  std::chrono::steady_clock::time_point deadline;
+  long long deadline_us = 0;  // wall clock, as Run::start_us
   bool hooked = false;
   bool started = false;
 };
@@ -36,7 +36,7 @@ void watchdog_main() {
   for (;;) {
     std::this_thread::sleep_for(kPollEvery);
     std::lock_guard<std::mutex> lk(g_dog.mu);
-    if (g_dog.running && !g_dog.hooked && std::chrono::steady_clock::now() >= g_dog.deadline) {
+    if (g_dog.running && !g_dog.hooked && now_us() >= g_dog.deadline_us) {
       lua_sethook(g_dog.running, hook, LUA_MASKCOUNT, kHookEvery);
       g_dog.hooked = true;
     }
@@ -58,7 +58,7 @@ void hook(lua_State* L, lua_Debug* ar) {
                "Slow script detected: still in execution after %lld milliseconds. You can try "
                "killing the script using the %s command. Script name is: %s.",
                now_ms() - run->start_ms, run->is_eval ? "SCRIPT KILL" : "FUNCTION KILL",
-               run->name.c_str());
+               std::string(run->name).c_str());
     }
     serve_clients_while_busy();
     if (g_server.shutdown_asap) run->killed = true;
@@ -73,7 +73,7 @@ void hook(lua_State* L, lua_Debug* ar) {
 
 }  // namespace
 
-void script_starting(lua_State* L, Run*) {
+void script_starting(lua_State* L, Run* run) {
   long long ms = g_server.settings.busy_reply_threshold;
   if (ms < 0) ms = 0;
   std::lock_guard<std::mutex> lk(g_dog.mu);
@@ -83,7 +83,7 @@ void script_starting(lua_State* L, Run*) {
   }
   g_dog.running = L;
   g_dog.hooked = false;
-  g_dog.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  g_dog.deadline_us = run->start_us + ms * 1000;
 }
 
 void script_finished(lua_State* L, Run*) {

@@ -25,9 +25,18 @@ struct Script {
   int tail_line = 0;
 };
 
+struct SvHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+struct SvEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
 struct Engine {
   lua_State* L = nullptr;
-  tsl::robin_map<std::string, Script> scripts;  // by lower-case sha
+  tsl::robin_map<std::string, Script, SvHash, SvEq> scripts;  // by lower-case sha
   int gc_countdown = 50;
 };
 Engine g_eval;
@@ -53,9 +62,16 @@ const struct {
                      {"allow-cross-slot-keys", kScriptAllowCrossSlot}};
 
 // Compiles `body` into the cache (or finds it there); null with *err on failure.
-Script* cached_script(std::string_view body, const std::string& sha, std::string* err) {
+// The cache entry of `sha` (its key stays valid as long as the entry).
+std::pair<std::string, Script>* find_script(std::string_view sha) {
   auto it = g_eval.scripts.find(sha);
-  if (it != g_eval.scripts.end()) return &it.value();
+  if (it == g_eval.scripts.end()) return nullptr;
+  return const_cast<std::pair<std::string, Script>*>(&*it);
+}
+
+std::pair<std::string, Script>* cached_script(std::string_view body, const std::string& sha,
+                                                    std::string* err) {
+  if (auto* e = find_script(sha)) return e;
   unsigned flags;
   size_t shebang_len;
   if (!parse_shebang(body, &flags, &shebang_len, err)) return nullptr;
@@ -80,13 +96,18 @@ Script* cached_script(std::string_view body, const std::string& sha, std::string
   s.ref = luaL_ref(L, LUA_REGISTRYINDEX);
   s.flags = flags;
   s.body_len = body.size();
-  return &g_eval.scripts.emplace(sha, s).first.value();
+  g_eval.scripts.emplace(sha, s);
+  return find_script(sha);
 }
 
-std::string lower_sha(std::string_view s) {
-  std::string r(s);
-  for (char& ch : r) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-  return r;
+// A sha as the cache keys it (lower case); longer input cannot match and is cut.
+std::string_view lower_sha(std::string_view s, char (&buf)[41]) {
+  size_t n = s.size() < 41 ? s.size() : 41;
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    buf[i] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch;
+  }
+  return {buf, n};
 }
 
 // Sets the KEYS and ARGV globals (in the real globals table).
@@ -119,31 +140,29 @@ int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool re
     reply_error(ctx, "ERR Number of keys can't be negative");
     return LUNAR_OK;
   }
-  Script* script;
-  std::string sha;
+  std::pair<std::string, Script>* entry;
   if (by_sha) {
-    sha = lower_sha(sv(argv[1]));
-    auto it = g_eval.scripts.find(sha);
-    if (it == g_eval.scripts.end()) {
+    char buf[41];
+    entry = find_script(lower_sha(sv(argv[1]), buf));
+    if (!entry) {
       reply_error(ctx, "NOSCRIPT No matching script. Please use EVAL.");
       return LUNAR_OK;
     }
-    script = &it.value();
   } else {
-    sha = sha1_hex(sv(argv[1]));
     std::string err;
-    script = cached_script(sv(argv[1]), sha, &err);
-    if (!script) {
+    entry = cached_script(sv(argv[1]), sha1_hex(sv(argv[1])), &err);
+    if (!entry) {
       reply_error(ctx, "ERR " + err);
       return LUNAR_OK;
     }
   }
+  Script* script = &entry->second;
   lua_State* L = eval_state();
   int nk = static_cast<int>(numkeys);
   set_keys_argv(L, argv + 3, nk, argv + 3 + nk, argc - 3 - nk);
   Run run;
   run.caller = ctx->client;
-  run.name = std::move(sha);
+  run.name = entry->first;
   run.is_eval = true;
   run.flags = script->flags;
   run.tail_line = script->tail_line;
@@ -186,8 +205,10 @@ int script_load(Ctx* ctx, int, const lunar_str* argv) {
 
 int script_exists(Ctx* ctx, int argc, const lunar_str* argv) {
   ctx->reply->aggregate(Agg::kArray, argc - 2);
-  for (int i = 2; i < argc; i++)
-    ctx->reply->integer(g_eval.scripts.count(lower_sha(sv(argv[i]))) ? 1 : 0);
+  for (int i = 2; i < argc; i++) {
+    char buf[41];
+    ctx->reply->integer(find_script(lower_sha(sv(argv[i]), buf)) ? 1 : 0);
+  }
   return LUNAR_OK;
 }
 

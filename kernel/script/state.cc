@@ -115,7 +115,7 @@ namespace {
 void reply_script_error(lua_State* L, const Run* run, ReplySink* out) {
   if (!lua_istable(L, -1)) {
     const char* msg = lua_tostring(L, -1);
-    std::string text = "ERR Error running script " + run->name + ", " +
+    std::string text = "ERR Error running script " + std::string(run->name) + ", " +
                        std::string(msg ? msg : "execution failure").substr(0, 100);
     out->error(text);
     return;
@@ -129,7 +129,7 @@ void reply_script_error(lua_State* L, const Run* run, ReplySink* out) {
   const char* line = lua_tostring(L, -1);
   std::string text = err ? err : "ERR unknown error";
   if (source && line) {
-    text += " script: " + run->name + ", on " + source + ":" + line + ".";
+    text += " script: " + std::string(run->name) + ", on " + source + ":" + line + ".";
   } else if (run->tail_line > 0) {
     // A tail-called function raised it (see tail_call_line): Lua 5.1 would have placed a
     // string error at the caller's line, as "user_script:<line>: ".
@@ -139,7 +139,7 @@ void reply_script_error(lua_State* L, const Run* run, ReplySink* out) {
     lua_pop(L, 1);
     if (from_string && text.rfind("ERR ", 0) == 0)
       text.insert(4, std::string(run->source + 1) + ":" + line_text + ": ");
-    text += " script: " + run->name + ", on " + run->source + ":" + line_text + ".";
+    text += " script: " + std::string(run->name) + ", on " + run->source + ":" + line_text + ".";
   }
   for (char& ch : text)
     if (ch == '\r' || ch == '\n') ch = ' ';
@@ -155,8 +155,8 @@ void run_function(lua_State* L, int nargs, Run* run, ReplySink* out) {
   lua_getfield(L, LUA_REGISTRYINDEX, kErrHandlerKey);
   lua_insert(L, fn);
   run->fake = script_client();
-  run->start_ms = now_ms();
   run->start_us = now_us();
+  run->start_ms = run->start_us / 1000;
   Run* outer = g_run;
   g_run = run;
   busy::script_starting(L, run);

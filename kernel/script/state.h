@@ -10,6 +10,7 @@
 #include <lunar/lunar.h>
 
 #include <string>
+#include <string_view>
 
 #include "kernel/net/reply.h"
 
@@ -35,7 +36,9 @@ enum : int { kReplNone = 0, kReplAof = 1, kReplReplica = 2, kReplAll = 3 };
 struct Run {
   Client* caller = nullptr;
   Client* fake = nullptr;     // the client commands called by the script run as
-  std::string name;           // the sha of an EVAL script, or the function's name
+  // The sha of an EVAL script, or the function's / command's name: it outlives the run (the
+  // cache and libraries cannot change while a script runs).
+  std::string_view name;
   bool is_eval = true;
   bool read_only = false;     // EVAL_RO, FCALL_RO, or the no-writes flag
   unsigned flags = 0;         // ScriptFlag
