@@ -114,32 +114,16 @@ std::string_view lower_sha(std::string_view s, char (&buf)[41]) {
 void set_keys_argv(lua_State* L, const lunar_str* keys, int nkeys, const lunar_str* args,
                    int nargs) {
   lua_getfield(L, LUA_REGISTRYINDEX, "lunar.globals");
-  lua_createtable(L, nkeys, 0);
-  for (int i = 0; i < nkeys; i++) {
-    lua_pushlstring(L, keys[i].ptr, keys[i].len);
-    lua_rawseti(L, -2, i + 1);
-  }
+  push_string_array(L, keys, nkeys);
   lua_setfield(L, -2, "KEYS");
-  lua_createtable(L, nargs, 0);
-  for (int i = 0; i < nargs; i++) {
-    lua_pushlstring(L, args[i].ptr, args[i].len);
-    lua_rawseti(L, -2, i + 1);
-  }
+  push_string_array(L, args, nargs);
   lua_setfield(L, -2, "ARGV");
   lua_pop(L, 1);
 }
 
 int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool read_only) {
-  long long numkeys;
-  if (!arg_ll_or_reply(ctx, argv[2], &numkeys)) return LUNAR_OK;
-  if (numkeys > argc - 3) {
-    reply_error(ctx, "ERR Number of keys can't be greater than number of args");
-    return LUNAR_OK;
-  }
-  if (numkeys < 0) {
-    reply_error(ctx, "ERR Number of keys can't be negative");
-    return LUNAR_OK;
-  }
+  int nk;
+  if (!parse_numkeys(ctx, argc, argv, LUNAR_ERR_NOT_INTEGER, &nk)) return LUNAR_OK;
   std::pair<std::string, Script>* entry;
   if (by_sha) {
     char buf[41];
@@ -158,7 +142,6 @@ int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool re
   }
   Script* script = &entry->second;
   lua_State* L = eval_state();
-  int nk = static_cast<int>(numkeys);
   set_keys_argv(L, argv + 3, nk, argv + 3 + nk, argc - 3 - nk);
   Run run;
   run.caller = ctx->client;

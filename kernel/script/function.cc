@@ -372,19 +372,8 @@ std::vector<std::string> library_codes() {
 namespace {
 
 int fcall_generic(Ctx* ctx, int argc, const lunar_str* argv, bool ro) {
-  long long numkeys;
-  if (!string2ll(argv[2].ptr, argv[2].len, &numkeys)) {
-    reply_error(ctx, "ERR Bad number of keys provided");
-    return LUNAR_OK;
-  }
-  if (numkeys > argc - 3) {
-    reply_error(ctx, "ERR Number of keys can't be greater than number of args");
-    return LUNAR_OK;
-  }
-  if (numkeys < 0) {
-    reply_error(ctx, "ERR Number of keys can't be negative");
-    return LUNAR_OK;
-  }
+  int nk;
+  if (!parse_numkeys(ctx, argc, argv, "ERR Bad number of keys provided", &nk)) return LUNAR_OK;
   auto it = g_fn.functions.find(fn_key(sv(argv[1])));
   if (it == g_fn.functions.end()) {
     reply_error(ctx, "ERR Function not found");
@@ -396,18 +385,9 @@ int fcall_generic(Ctx* ctx, int argc, const lunar_str* argv, bool ro) {
     return LUNAR_OK;
   }
   lua_State* L = fn_state();
-  int nk = static_cast<int>(numkeys);
   lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
-  lua_createtable(L, nk, 0);
-  for (int i = 0; i < nk; i++) {
-    lua_pushlstring(L, argv[3 + i].ptr, argv[3 + i].len);
-    lua_rawseti(L, -2, i + 1);
-  }
-  lua_createtable(L, argc - 3 - nk, 0);
-  for (int i = 3 + nk; i < argc; i++) {
-    lua_pushlstring(L, argv[i].ptr, argv[i].len);
-    lua_rawseti(L, -2, i - 2 - nk);
-  }
+  push_string_array(L, argv + 3, nk);
+  push_string_array(L, argv + 3 + nk, argc - 3 - nk);
   Run run;
   run.caller = ctx->client;
   run.name = f->name;

@@ -9,7 +9,9 @@
 #include "kernel/script/embedded.h"
 #include "kernel/script/lua_reply.h"
 #include "kernel/script/redis_api.h"
+#include "kernel/command/command.h"
 #include "kernel/server.h"
+#include "kernel/util/numbers.h"
 
 #if __has_include("kernel/script/libs.h")
 #include "kernel/script/libs.h"
@@ -102,6 +104,33 @@ int tail_call_line(lua_State* L, int idx) {
   if (lua_pcall(L, 1, 1, 0) == 0) line = static_cast<int>(lua_tonumber(L, -1));
   lua_pop(L, 1);
   return line;
+}
+
+void push_string_array(lua_State* L, const lunar_str* items, int n) {
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushlstring(L, items[i].ptr, items[i].len);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+bool parse_numkeys(lunar_ctx* ctx, int argc, const lunar_str* argv, const char* not_integer,
+                   int* numkeys) {
+  long long n;
+  if (!string2ll(argv[2].ptr, argv[2].len, &n)) {
+    ctx->reply->error(not_integer);
+    return false;
+  }
+  if (n > argc - 3) {
+    ctx->reply->error("ERR Number of keys can't be greater than number of args");
+    return false;
+  }
+  if (n < 0) {
+    ctx->reply->error("ERR Number of keys can't be negative");
+    return false;
+  }
+  *numkeys = static_cast<int>(n);
+  return true;
 }
 
 Client* script_client() {

@@ -71,6 +71,14 @@ void run_function(lua_State* L, int nargs, Run* run, ReplySink* out);
 // tail-called function, whose caller's frame LuaJIT no longer has. 0 when there is none.
 int tail_call_line(lua_State* L, int idx);
 
+// Pushes an array of the strings (KEYS, ARGV, a function's keys and args).
+void push_string_array(lua_State* L, const lunar_str* items, int n);
+
+// EVAL / FCALL's numkeys (argv[2]) for `argc` arguments: false after replying the error
+// (`not_integer` when it is not a number).
+bool parse_numkeys(lunar_ctx* ctx, int argc, const lunar_str* argv, const char* not_integer,
+                   int* numkeys);
+
 // The client scripts run their commands as (one for the whole server).
 Client* script_client();
 
