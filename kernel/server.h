@@ -76,6 +76,7 @@ struct Stats {
   long long total_net_input_bytes = 0;
   long long total_net_output_bytes = 0;
   long long total_error_replies = 0;
+  long long counted_error_replies = 0;  // errors written as already counted (script errors)
   long long unexpected_error_replies = 0;
   long long dirty = 0;  // changes since the last save
   long long expire_cycle_cpu_ms = 0;
@@ -109,6 +110,9 @@ struct Server {
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
   // While a script runs past busy-reply-threshold: the -BUSY error others get (kernel/script).
   const char* busy_reply = nullptr;
+  // INFO errorstats count up to which errors are attributed to a command (failed_calls): a
+  // command called by a script takes its own errors, the script does not get them again.
+  long long errors_attributed = 0;
   // INFO errorstats, by error code.
   struct SvHash {
     using is_transparent = void;

@@ -11,7 +11,7 @@ local G = _G
 local type, error, tostring = type, error, tostring
 local rawget, rawset, setmetatable, next = rawget, rawset, setmetatable, next
 local loadstring, load = loadstring, load
-local getinfo, getregistry = debug.getinfo, debug.getregistry
+local getinfo, getregistry, raw_getmetatable = debug.getinfo, debug.getregistry, debug.getmetatable
 
 local READONLY = 'Attempt to modify a readonly table'
 local real_of = setmetatable({}, {__mode = 'k'})  -- view -> the table it shows
@@ -32,6 +32,10 @@ for _, name in ipairs({'io', 'os', 'package', 'require', 'module', 'dofile', 'lo
   G[name] = nil
 end
 string.dump = nil
+
+-- LuaJIT extensions Redis's Lua 5.1 does not have.
+table.move = nil
+coroutine.isyieldable = nil
 
 -- Lua 5.1 names that Redis's Lua has and LuaJIT leaves out.
 if math.mod == nil then math.mod = math.fmod end
@@ -85,13 +89,46 @@ end
 G.loadstring = function(s, name)
   return load(s, name, 't')
 end
-G.load = function(f, name)
+G.load = function(f, name)  -- 5.1's load takes a reader function only
+  if type(f) ~= 'function' then
+    error("bad argument #1 to 'load' (function expected, got " .. type(f) .. ")", 2)
+  end
   return load(f, name, 't')
+end
+
+-- The library functions by value, for naming a tail-called one (built when first needed).
+local lib_names
+local function library_name(f)
+  if not lib_names then
+    lib_names = {}
+    for _, lib in ipairs({'string', 'math', 'table', 'bit', 'coroutine', 'cjson', 'cmsgpack',
+                          'struct', 'redis'}) do
+      local t = real_of[G[lib]] or G[lib]
+      if type(t) == 'table' then
+        for k, v in next, t do
+          if type(v) == 'function' then lib_names[v] = k end
+        end
+      end
+    end
+    for k, v in next, G do
+      if type(v) == 'function' and lib_names[v] == nil then lib_names[v] = k end
+    end
+  end
+  return lib_names[f]
 end
 
 -- Redis's error handler: adds where the error happened to the error table the kernel reports.
 -- The place is the innermost frame of user code; frames of this file and C functions are skipped.
+-- A C function that the script tail-called has no caller left to name it ("bad argument #1 to
+-- '?'"): Lua 5.1 would have named it from the call, so the library's name is put back.
 function G.__redis__err__handler(err)
+  if type(err) == 'string' then
+    local c = getinfo(2, 'Sf')
+    if c and c.what == 'C' and c.func ~= error and not getinfo(3, 'S') then
+      local name = library_name(c.func)
+      if name then err = err:gsub("to '%?'", "to '" .. name .. "'", 1) end
+    end
+  end
   local level, i = 2, nil
   repeat
     i = getinfo(level, 'nSl')
@@ -149,10 +186,13 @@ string_mt.__index = G.string
 string_mt.__metatable = view(string_mt)
 
 -- Reading a global that does not exist is an error.
-setmetatable(G, {__index = function(_, k)
+local guard = {__index = function(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-end})
+end}
+setmetatable(G, guard)
 
 local globals = view(G)
+-- getmetatable(_G) is a (read-only) table in Redis, not hidden.
+raw_getmetatable(globals).__metatable = view(guard)
 G._G = globals
 return globals

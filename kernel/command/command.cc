@@ -1,6 +1,7 @@
 // Command table, metadata parsing and the dispatcher.
 #include "kernel/command/command.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -138,6 +139,8 @@ bool parse_key_flags(const char* s, std::vector<std::string>* out, std::string* 
 
 std::vector<std::string_view> command_flag_names(uint64_t flags) {
   std::vector<std::string_view> out;
+  // Redis keeps may_replicate and protected out of COMMAND INFO.
+  flags &= ~(kCmdMayReplicate | kCmdProtected);
   for (const auto& f : kFlagNames)
     if (flags & f.bit) out.emplace_back(f.name);
   return out;
@@ -411,6 +414,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
   g_server.cmd_time_ms = start / 1000;
   g_server.current_client = c;
   long long errors_before = g_server.stats.total_error_replies;
+  long long counted_before = g_server.stats.counted_error_replies;
   long long dirty_before = g_server.stats.dirty;
   size_t out_before = c->out.size();
   propagate::command_starting();
@@ -421,7 +425,12 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     reply_error(&ctx, "ERR command failed");
   cmd->calls++;
   cmd->usec += dur;
-  if (g_server.stats.total_error_replies != errors_before) cmd->failed_calls++;
+  // Failed: it replied an error of its own, or one a script's call already counted.
+  long long errors_base = std::max(errors_before, g_server.errors_attributed);
+  if (g_server.stats.total_error_replies > errors_base ||
+      g_server.stats.counted_error_replies != counted_before)
+    cmd->failed_calls++;
+  g_server.errors_attributed = g_server.stats.total_error_replies;
   g_server.stats.total_commands_processed++;
   g_server.current_client = nullptr;
   c->last_cmd = cmd->fullname;

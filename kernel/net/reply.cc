@@ -1,6 +1,7 @@
 #include "kernel/net/reply.h"
 
 #include "kernel/command/command.h"
+#include "kernel/server.h"
 #include "kernel/util/numbers.h"
 
 namespace lunar {
@@ -29,6 +30,15 @@ void RespWriter::simple(std::string_view s) {
 
 void RespWriter::error(std::string_view s) {
   count_error_reply(s);
+  error_line(s);
+}
+
+void RespWriter::error_counted(std::string_view s) {
+  g_server.stats.counted_error_replies++;
+  error_line(s);
+}
+
+void RespWriter::error_line(std::string_view s) {
   out_->push_back('-');
   size_t start = out_->size();
   out_->append(s);

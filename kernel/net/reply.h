@@ -18,6 +18,8 @@ class ReplySink {
   virtual void simple(std::string_view s) = 0;
   // `s` is the whole error text including its code ("ERR ..."), without '-' or CRLF.
   virtual void error(std::string_view s) = 0;
+  // An error already counted in INFO errorstats (a script's error raised by redis.call).
+  virtual void error_counted(std::string_view s) { error(s); }
   virtual void integer(long long v) = 0;
   virtual void bulk(std::string_view s) = 0;
   virtual void null() = 0;
@@ -58,6 +60,7 @@ class RespWriter final : public ReplySink {
 
   void simple(std::string_view s) override;
   void error(std::string_view s) override;
+  void error_counted(std::string_view s) override;
   void integer(long long v) override;
   void bulk(std::string_view s) override;
   void null() override;
@@ -71,6 +74,7 @@ class RespWriter final : public ReplySink {
 
  private:
   void header(char type, long long n);
+  void error_line(std::string_view s);
   std::string* out_;
   int proto_;
   std::vector<size_t> deferred_;  // offsets of open deferred headers

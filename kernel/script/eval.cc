@@ -141,6 +141,10 @@ int eval_generic(Ctx* ctx, int argc, const lunar_str* argv, bool by_sha, bool re
     }
   }
   Script* script = &entry->second;
+  if (read_only && !(script->flags & (kScriptEvalCompat | kScriptNoWrites))) {
+    reply_error(ctx, "ERR Can not execute a script with write flag using *_ro command.");
+    return LUNAR_OK;
+  }
   lua_State* L = eval_state();
   set_keys_argv(L, argv + 3, nk, argv + 3 + nk, argc - 3 - nk);
   Run run;
@@ -247,7 +251,8 @@ int script_help(Ctx* ctx, int, const lunar_str*) {
   return LUNAR_OK;
 }
 
-const char kEvalFlags[] = "noscript stale skip_monitor no_mandatory_keys movablekeys";
+const char kEvalFlags[] =
+    "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys";
 const char kEvalRoFlags[] = "readonly noscript stale skip_monitor no_mandatory_keys movablekeys";
 const char kComplexity[] = "Depends on the script that is executed.";
 
@@ -316,11 +321,14 @@ bool parse_shebang(std::string_view body, unsigned* flags, size_t* shebang_len,
       return false;
     }
     opt.remove_prefix(6);
-    while (!opt.empty()) {
+    // "flags=" alone is no flag; otherwise every comma-separated name must be known (an empty
+    // one too is an error, as in Redis).
+    bool more = !opt.empty();
+    while (more) {
       size_t comma = opt.find(',');
       std::string_view f = opt.substr(0, comma);
-      opt = comma == std::string_view::npos ? std::string_view() : opt.substr(comma + 1);
-      if (f.empty()) continue;
+      more = comma != std::string_view::npos;
+      if (more) opt.remove_prefix(comma + 1);
       bool known = false;
       for (const auto& k : kShebangFlags) {
         if (f == k.name) {

@@ -689,7 +689,8 @@ int function_help(Ctx* ctx, int, const lunar_str*) {
   return LUNAR_OK;
 }
 
-const char kFcallFlags[] = "noscript stale skip_monitor no_mandatory_keys movablekeys";
+const char kFcallFlags[] =
+    "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys";
 
 const KernelCommand kCommands[] = {
     {"fcall", fcall_cmd, -3, kFcallFlags, 0, 0, 0, "scripting", "Invoke a function", "7.0.0",

@@ -214,7 +214,13 @@ void write_table(lua_State* L, ReplySink* out, int script_resp, int depth) {
     const char* s = lua_tolstring(L, -1, &n);
     std::string text = no_newlines(s, n);
     lua_pop(L, 1);
-    out->error(text);
+    // An error redis.pcall returned was counted in INFO errorstats when it happened.
+    bool counted = raw_field(L, t, "ignore_error_stats_update") != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (counted)
+      out->error_counted(text);
+    else
+      out->error(text);
     return;
   }
   lua_pop(L, 1);

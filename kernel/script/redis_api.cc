@@ -30,8 +30,11 @@ void mark_counted(lua_State* L) {
   lua_setfield(L, -2, "ignore_error_stats_update");
 }
 
-// Replies with an error table: raised by redis.call, returned by redis.pcall.
+// Replies with an error table: raised by redis.call, returned by redis.pcall. The error counts
+// in INFO errorstats now (the script's final error reply then does not count it again).
 int fail(lua_State* L, bool raise, std::string_view text) {
+  count_error_reply(text);
+  g_server.errors_attributed = g_server.stats.total_error_replies;
   push_error_table(L, text);
   mark_counted(L);
   if (raise) lua_error(L);
@@ -70,13 +73,20 @@ int generic_call(lua_State* L, bool raise) {
   Command* cmd = g_commands.lookup(argc, argv);
   if (!cmd || !cmd->handler)
     return fail(L, raise, "ERR Unknown Redis command called from script");
-  if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity)
+  // Refusals count as the command's rejected calls, as in Redis.
+  if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity) {
+    cmd->rejected_calls++;
     return fail(L, raise, "ERR Wrong number of args calling Redis command from script");
-  if (cmd->flags & kCmdNoscript)
+  }
+  if (cmd->flags & kCmdNoscript) {
+    cmd->rejected_calls++;
     return fail(L, raise, "ERR This Redis command is not allowed from script");
+  }
   bool writes = cmd->flags & (kCmdWrite | kCmdMayReplicate);
-  if (writes && run->read_only)
+  if (writes && run->read_only) {
+    cmd->rejected_calls++;
     return fail(L, raise, "ERR Write commands are not allowed from read-only scripts.");
+  }
   if (cmd->flags & kCmdWrite) run->wrote = true;
 
   lua_checkstack(L, 8);
@@ -107,8 +117,12 @@ int generic_call(lua_State* L, bool raise) {
     lua_settop(L, top + 1);
   }
   if (sink.error_reply()) {
+    lua_getfield(L, -1, "err");
+    if (const char* text = lua_tostring(L, -1)) count_error_reply(text);
+    lua_pop(L, 1);
     mark_counted(L);
     cmd->failed_calls++;
+    g_server.errors_attributed = g_server.stats.total_error_replies;
     if (raise) lua_error(L);
   }
   return 1;
@@ -178,7 +192,7 @@ int l_setresp(lua_State* L) {
 }
 
 int l_set_repl(lua_State* L) {
-  if (lua_gettop(L) != 1) raise_error(L, "ERR redis.set_repl() requires one argument.");
+  if (lua_gettop(L) != 1) raise_error(L, "ERR redis.set_repl() requires two arguments.");
   int v = static_cast<int>(lua_tonumber(L, 1));
   if (v < kReplNone || v > kReplAll)
     raise_error(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or "

@@ -173,7 +173,13 @@ void reply_script_error(lua_State* L, const Run* run, ReplySink* out) {
   for (char& ch : text)
     if (ch == '\r' || ch == '\n') ch = ' ';
   if (!text.empty() && text[0] == '-') text.erase(0, 1);
-  out->error(text);
+  lua_getfield(L, t, "ignore_error_stats_update");
+  bool counted = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (counted)
+    out->error_counted(text);
+  else
+    out->error(text);
   lua_pop(L, 3);
 }
 

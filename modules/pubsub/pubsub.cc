@@ -33,7 +33,7 @@ using lunar::str;
 using lunar::view;
 
 constexpr char kFlagsSubscribe[] = "pubsub noscript loading stale";
-constexpr char kFlagsPublish[] = "pubsub loading stale fast";
+constexpr char kFlagsPublish[] = "pubsub loading stale fast may_replicate";
 constexpr char kFlagsInfo[] = "pubsub loading stale";  // PUBSUB's introspection subcommands
 constexpr Keys kAllKeys{1, -1, 1};                     // SSUBSCRIBE / SUNSUBSCRIBE
 constexpr Keys kFirstKey{1, 1, 1};                     // SPUBLISH
