@@ -25,18 +25,9 @@ struct Script {
   int tail_line = 0;
 };
 
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-struct SvEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-
 struct Engine {
   lua_State* L = nullptr;
-  tsl::robin_map<std::string, Script, SvHash, SvEq> scripts;  // by lower-case sha
+  tsl::robin_map<std::string, Script, Server::SvHash, Server::SvEq> scripts;  // by lower-case sha
   int gc_countdown = 50;
 };
 Engine g_eval;
