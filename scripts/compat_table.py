@@ -19,6 +19,9 @@ import harness  # noqa: E402
 # Commands Lunar has that lack something; shown as 'partial' with the note.
 PARTIAL = {
     "script|debug": "NO only: the Lua debugger (LDB) is not implemented",
+    "memory": "STATS not yet",
+    "memory|usage": "Lunar's own byte accounting; SAMPLES accepted (sizes are exact)",
+    "memory|malloc-stats": "no allocator statistics (glibc malloc)",
     "object|refcount": "always 1 (values are never shared)",
     "object|freq": "needs an LFU maxmemory policy, which eviction (not yet) would bring",
     "shutdown": "NOSAVE/SAVE accepted; saving arrives with the persistence modules",

@@ -10,6 +10,7 @@ namespace lunar {
 void register_server_commands();
 void register_keys_commands();
 void register_info_commands();
+void register_memory_commands();
 void register_client_commands();
 void register_command_commands();
 
@@ -17,6 +18,7 @@ void register_kernel_commands() {
   register_server_commands();
   register_keys_commands();
   register_info_commands();
+  register_memory_commands();
   register_client_commands();
   register_command_commands();
   register_module_commands();
