@@ -99,7 +99,7 @@ const KernelCommand kCommands[] = {
      "4.0.0", "server", "Depends on subcommand."},
     {"memory|usage", memory_usage_cmd, -3, "readonly", 2, 2, 1, "",
      "Estimate the memory usage of a key", "4.0.0", "server",
-     "O(N) where N is the number of samples."},
+     "O(N) where N is the number of samples.", "RO"},
     {"memory|doctor", memory_doctor_cmd, 2, "", 0, 0, 0, "", "Outputs memory problems report",
      "4.0.0", "server", "O(1)"},
     {"memory|malloc-stats", memory_malloc_stats_cmd, 2, "", 0, 0, 0, "",
