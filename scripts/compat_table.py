@@ -20,6 +20,7 @@ import harness  # noqa: E402
 PARTIAL = {
     "script|debug": "NO only: the Lua debugger (LDB) is not implemented",
     "memory": "STATS not yet",
+    "slowlog": "commands inside MULTI/EXEC and scripts are not logged one by one",
     "memory|usage": "Lunar's own byte accounting; SAMPLES accepted (sizes are exact)",
     "memory|malloc-stats": "no allocator statistics (glibc malloc)",
     "object|refcount": "always 1 (values are never shared)",

@@ -8,6 +8,7 @@
 
 #include "kernel/command/blocking.h"
 #include "kernel/command/propagate.h"
+#include "kernel/command/slowlog.h"
 #include "kernel/net/client.h"
 #include "kernel/server.h"
 #include "kernel/tx/tx.h"
@@ -425,6 +426,7 @@ void call_command(Client* c, int argc, const lunar_str* argv) {
     reply_error(&ctx, "ERR command failed");
   cmd->calls++;
   cmd->usec += dur;
+  if (!(cmd->flags & kCmdSkipSlowlog)) slowlog::record(c, argc, argv, dur);
   // Failed: it replied an error of its own, or one a script's call already counted.
   long long errors_base = std::max(errors_before, g_server.errors_attributed);
   if (g_server.stats.total_error_replies > errors_base ||

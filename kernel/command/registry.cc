@@ -1,5 +1,6 @@
 // Every kernel command table, registered at startup.
 #include "kernel/command/command.h"
+#include "kernel/command/slowlog.h"
 #include "kernel/config/config.h"
 #include "kernel/module/module.h"
 #include "kernel/script/eval.h"
@@ -19,6 +20,7 @@ void register_kernel_commands() {
   register_keys_commands();
   register_info_commands();
   register_memory_commands();
+  slowlog::register_commands();
   register_client_commands();
   register_command_commands();
   register_module_commands();
