@@ -37,11 +37,7 @@ const char* pop_event(End where) { return where == End::kHead ? "lpop" : "rpop";
 
 // Raises the pop event on `key`, then deletes the key (event "del") when `list` is empty.
 void signal_pop(lunar_ctx* ctx, lunar_str key, const ListValue* list, End where) {
-  lunar_key_signal_write(ctx, key, LUNAR_NOTIFY_LIST, pop_event(where));
-  if (list->empty()) {
-    lunar_key_delete(ctx, key);
-    lunar_key_signal_write(ctx, key, LUNAR_NOTIFY_GENERIC, "del");
-  }
+  lunar::signal_removal(ctx, key, LUNAR_NOTIFY_LIST, pop_event(where), list->empty());
 }
 
 // Replies the element at `c` and removes it.
@@ -340,11 +336,7 @@ int ltrim_command(lunar_ctx* ctx, int, const lunar_str* argv) {
   } else {
     list->erase_head(static_cast<size_t>(len));
   }
-  lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_LIST, "ltrim");
-  if (list->empty()) {
-    lunar_key_delete(ctx, argv[1]);
-    lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_GENERIC, "del");
-  }
+  lunar::signal_removal(ctx, argv[1], LUNAR_NOTIFY_LIST, "ltrim", list->empty());
   lunar_reply_ok(ctx);
   return LUNAR_OK;
 }
@@ -376,13 +368,8 @@ int lrem_command(lunar_ctx* ctx, int, const lunar_str* argv) {
     }
   }
   if (removed > 0) {
-    lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_LIST, "lrem");
-    if (list->empty()) {
-      lunar_key_delete(ctx, argv[1]);
-      lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_GENERIC, "del");
-    } else {
-      list->compact();
-    }
+    if (!list->empty()) list->compact();
+    lunar::signal_removal(ctx, argv[1], LUNAR_NOTIFY_LIST, "lrem", list->empty());
   }
   lunar_reply_int(ctx, static_cast<long long>(removed));
   return LUNAR_OK;

@@ -116,8 +116,7 @@ void store_result(lunar_ctx* ctx, lunar_str dst, SetValue* result, const char* e
     lunar_key_signal_write(ctx, dst, LUNAR_NOTIFY_SET, event);
   } else {
     destroy_set(result);
-    if (lunar_key_delete(ctx, dst) == LUNAR_OK)
-      lunar_key_signal_write(ctx, dst, LUNAR_NOTIFY_GENERIC, "del");
+    lunar::delete_key(ctx, dst);
   }
   lunar_reply_int(ctx, n);
 }
@@ -231,11 +230,7 @@ int srem_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
       break;
     }
   }
-  if (removed) {
-    if (emptied) lunar_key_delete(ctx, argv[1]);
-    lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_SET, "srem");
-    if (emptied) lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_GENERIC, "del");
-  }
+  if (removed) lunar::signal_removal(ctx, argv[1], LUNAR_NOTIFY_SET, "srem", emptied);
   lunar_reply_int(ctx, removed);
   return LUNAR_OK;
 }
@@ -290,10 +285,7 @@ int smove_command(lunar_ctx* ctx, int, const lunar_str* argv) {
     lunar_reply_int(ctx, 0);
     return LUNAR_OK;
   }
-  bool emptied = src->empty();
-  if (emptied) lunar_key_delete(ctx, argv[1]);
-  lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_SET, "srem");
-  if (emptied) lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_GENERIC, "del");
+  lunar::signal_removal(ctx, argv[1], LUNAR_NOTIFY_SET, "srem", src->empty());
   bool added;
   if (!dst) {
     dst = make_set();
@@ -372,10 +364,7 @@ int spop_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   char buf[24];
   std::string m(s->at(pick(s->size()), buf));
   s->erase(m);
-  bool emptied = s->empty();
-  if (emptied) lunar_key_delete(ctx, argv[1]);
-  lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_SET, "spop");
-  if (emptied) lunar_key_signal_write(ctx, argv[1], LUNAR_NOTIFY_GENERIC, "del");
+  lunar::signal_removal(ctx, argv[1], LUNAR_NOTIFY_SET, "spop", s->empty());
   lunar_str srem[] = {lunar::str("SREM"), argv[1], lunar::str(m)};
   lunar_replicate(ctx, 3, srem);
   reply_bulk(ctx, m);

@@ -184,8 +184,7 @@ void store_result(lunar_ctx* ctx, const Options& o, const std::vector<Item>& ite
       out.push_back(lookup_by_pattern(ctx, pat, it.elem).value_or(std::string()));
   }
   if (out.empty()) {
-    if (lunar_key_delete(ctx, o.store_key) == LUNAR_OK)
-      lunar_key_signal_write(ctx, o.store_key, LUNAR_NOTIFY_GENERIC, "del");
+    lunar::delete_key(ctx, o.store_key);
   } else {
     std::vector<lunar_str> elems;
     elems.reserve(out.size());

@@ -478,8 +478,7 @@ int bitop_command(lunar_ctx* ctx, int argc, const lunar_str* argv) {
   }
   const lunar_str& dest = argv[2];
   if (maxlen == 0) {
-    if (lunar_key_delete(ctx, dest) == LUNAR_OK)
-      lunar_key_signal_write(ctx, dest, LUNAR_NOTIFY_GENERIC, "del");
+    lunar::delete_key(ctx, dest);
     lunar_reply_int(ctx, 0);
     return LUNAR_OK;
   }

@@ -99,10 +99,7 @@ void reply_scored(lunar_ctx* ctx, const std::vector<Scored>& items, bool withsco
 
 // Deletes the key when the zset emptied, raising "del" after `event` (raised when changed).
 void after_removal(lunar_ctx* ctx, lunar_str key, ZsetValue* z, const char* event) {
-  bool emptied = z->empty();
-  if (emptied) lunar_key_delete(ctx, key);
-  lunar_key_signal_write(ctx, key, LUNAR_NOTIFY_ZSET, event);
-  if (emptied) lunar_key_signal_write(ctx, key, LUNAR_NOTIFY_GENERIC, "del");
+  lunar::signal_removal(ctx, key, LUNAR_NOTIFY_ZSET, event, z->empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,8 +531,7 @@ void zrange_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, int start,
     return;
   }
   if (items.empty()) {
-    if (lunar_key_delete(ctx, *dst) == LUNAR_OK)
-      lunar_key_signal_write(ctx, *dst, LUNAR_NOTIFY_GENERIC, "del");
+    lunar::delete_key(ctx, *dst);
     lunar_reply_int(ctx, 0);
     return;
   }
@@ -877,8 +873,7 @@ void zsetop_generic(lunar_ctx* ctx, int argc, const lunar_str* argv, const lunar
   }
   static const char* const kEvents[] = {"zunionstore", "zinterstore", "zdiffstore"};
   if (result.empty()) {
-    if (lunar_key_delete(ctx, *dst) == LUNAR_OK)
-      lunar_key_signal_write(ctx, *dst, LUNAR_NOTIFY_GENERIC, "del");
+    lunar::delete_key(ctx, *dst);
     lunar_reply_int(ctx, 0);
     return;
   }

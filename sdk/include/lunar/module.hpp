@@ -231,6 +231,23 @@ inline bool key_exists(lunar_ctx* c, lunar_str key, int flags) {
   return lunar_key_lookup(c, key, flags, &t, &v) == LUNAR_OK;
 }
 
+// After a command removed elements from `key`'s value: raises `event` (notification class
+// `cls`), then, when the value is now empty, deletes the key and raises "del" — Redis's events
+// for a collection that a removal emptied.
+inline void signal_removal(lunar_ctx* c, lunar_str key, int cls, const char* event,
+                           bool emptied) {
+  lunar_key_signal_write(c, key, cls, event);
+  if (emptied) {
+    lunar_key_delete(c, key);
+    lunar_key_signal_write(c, key, LUNAR_NOTIFY_GENERIC, "del");
+  }
+}
+
+// Deletes `key` if it exists, raising "del" (a STORE command whose result is empty).
+inline void delete_key(lunar_ctx* c, lunar_str key) {
+  if (lunar_key_delete(c, key) == LUNAR_OK) lunar_key_signal_write(c, key, LUNAR_NOTIFY_GENERIC, "del");
+}
+
 // lookup(), but a key of another type is answered with -WRONGTYPE here (Redis's checkType), so
 // a handler starts with:
 //   switch (lunar::lookup_or_reply(ctx, argv[1], LUNAR_READ, type, &v)) { ... }
